@@ -1,0 +1,119 @@
+"""Segmentation benchmark: article-level F1 and title accuracy.
+
+An article is found when one predicted article holds ≥ 90% of its character 8-grams and is
+≥ 90% made of them. Sets: People's Daily theory pages (pdftotext dumps, PyMuPDF dumps, PDFs)
+against their truth files, and regional-style pages synthesised from corpus items with
+varied column widths, blank lines, byline styles and headline positions.
+
+    python benchmarks/segment.py [--shared ../shared] [--synthetic 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import re
+from pathlib import Path
+
+from xinwen.inference.segment import Line, segment_lines, segment_text
+from xinwen.inference.sources import read_pages
+
+ns = lambda s: re.sub(r"\s", "", s or "")  # noqa: E731
+
+
+def grams(s: str, n: int = 8) -> set[str]:
+    s = ns(s)
+    return {s[i : i + n] for i in range(max(len(s) - n + 1, 1))}
+
+
+def match(pred: list[dict], truth: list[dict]) -> tuple[int, int, int, int]:
+    """(matched truths, #pred, #truth, titles right among matched)."""
+    found = titles = 0
+    used: set[int] = set()
+    for t in truth:
+        tg = grams(t["text"])
+        for i, p in enumerate(pred):
+            if i in used:
+                continue
+            pg = grams(p["text"])
+            inter = len(tg & pg)
+            if inter >= 0.9 * len(tg) and inter >= 0.9 * len(pg):
+                used.add(i)
+                found += 1
+                titles += ns(p.get("title")) == ns(t.get("title"))
+                break
+    return found, len(pred), len(truth), titles
+
+
+def rmrb(shared: Path) -> dict[str, list[tuple]]:
+    d = shared / "pages" / "rmrb-2018-theory-p07"
+    res: dict[str, list[tuple]] = {"pdftotext": [], "pymupdf": [], "pdf": []}
+    for truth_file in sorted(d.glob("*.truth.json")):
+        stem = truth_file.name.split(".")[0]
+        truth = []
+        for a in json.loads(truth_file.read_text(encoding="utf-8")):
+            text = a["text"] + (a.get("tail_from_page") or "" if str(a.get("tail_status", "")).startswith("tail_recovered") else "")
+            truth.append({"title": "".join(a.get("title_parts") or [a["title"]]), "text": text})
+        for kind in res:
+            f = d / (f"{stem}.pdf" if kind == "pdf" else f"{stem}.{kind}.txt")
+            if not f.exists():
+                continue
+            pred = [vars(a) for p in read_pages(str(f)) for a in segment_lines(p.lines)]
+            res[kind].append(match(pred, truth))
+    return res
+
+
+def synthetic(shared: Path, n_pages: int, seed: int = 0) -> list[tuple]:
+    rng = random.Random(seed)
+    items = []
+    with gzip.open(shared / "data" / "corpus" / "news.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if r.get("kind") == "story" and 150 < len(r["text"]) < 900 and 6 <= len(r["title"]) <= 28 and rng.random() < 0.02:
+                items.append(r)
+            if len(items) >= n_pages * 5:
+                break
+    out = []
+    for p in range(n_pages):
+        arts = items[p * 5 : p * 5 + rng.randint(3, 5)]
+        width = rng.choice([10, 12, 14, 16, 18, 22])
+        pos = rng.choice(["before", "after"])
+        lines: list[str] = []
+        for a in arts:
+            paras = [x.strip() for x in a["text"].split("\n") if x.strip()]
+            body = [ln for para in paras for ln in (para[i : i + width] for i in range(0, len(para), width))]
+            by = "（" + rng.choice(["张伟 李娜", "王 芳", "刘洋", "记者 陈静"]) + "）"
+            if rng.random() < 0.5:
+                body.append(by)
+            else:
+                body[-1] += by
+            head = [a["title"]]
+            lines += head + body if pos == "before" else body + head
+        text = ("\n\n" if rng.random() < 0.3 else "\n").join(lines)
+        pred = [vars(a) for a in segment_text(text)]
+        out.append(match(pred, [{"title": a["title"], "text": a["text"]} for a in arts]))
+    return out
+
+
+def summarise(rows: list[tuple]) -> str:
+    f, np_, nt, ti = (sum(x[i] for x in rows) for i in range(4))
+    p, r = f / max(np_, 1), f / max(nt, 1)
+    f1 = 2 * p * r / max(p + r, 1e-9)
+    return f"pages {len(rows):3}  articles {nt:4}  P {p:.3f}  R {r:.3f}  F1 {f1:.3f}  title acc {ti / max(f, 1):.3f}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[1].parent / "shared"))
+    ap.add_argument("--synthetic", type=int, default=40)
+    a = ap.parse_args()
+    shared = Path(a.shared)
+    print(f"regional-style synthetic pages: {summarise(synthetic(shared, a.synthetic))}")
+    for kind, rows in rmrb(shared).items():
+        print(f"People's Daily {kind:10}: {summarise(rows)}")
+
+
+if __name__ == "__main__":
+    main()

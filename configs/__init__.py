@@ -1,0 +1,1 @@
+"""YAML configs shipped with xinwen (labels, hyper-parameters); read through xinwen.settings."""

@@ -1,0 +1,1 @@
+"""Segmenting pages, tagging themes, digesting, and batch runs."""

@@ -1,0 +1,157 @@
+"""`xinwen run`: the resumable daily batch.
+
+Crash safety: articles are appended input by input and flushed; an input is marked done in
+`<out stem>.progress.jsonl` only after all its articles are written. `resume=True` first
+drops any articles of unfinished inputs from OUT (atomically), then skips done inputs, so
+an interrupted run plus a resume equals one uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xinwen.inference.articles import articles_from
+from xinwen.inference.pipeline import Pipeline
+from xinwen.inference.sources import expand_inputs
+from xinwen.inference.writers import RecordWriter
+from xinwen.ui import progress_bar
+
+
+@dataclass
+class RunSummary:
+    inputs: int = 0
+    skipped: int = 0
+    pages: int = 0
+    articles: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    error_list: list[dict] = field(default_factory=list)
+
+    def line(self) -> str:
+        rate = self.articles / self.seconds if self.seconds else 0.0
+        return (f"{self.inputs} inputs ({self.skipped} already done), {self.pages} pages, {self.articles} articles, "
+                f"{self.errors} errors in {self.seconds:.1f}s ({rate:.1f} articles/s)")
+
+
+def side_paths(out: Path) -> tuple[Path, Path]:
+    stem = out.name[: -len(out.suffix)] if out.suffix else out.name
+    return out.with_name(f"{stem}.errors.jsonl"), out.with_name(f"{stem}.progress.jsonl")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue  # a line cut by a crash
+    return out
+
+
+def _read_out(out: Path) -> list[dict]:
+    if not out.exists():
+        return []
+    if out.suffix.lower() == ".csv":
+        with open(out, encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+    return _read_jsonl(out)
+
+
+def _rewrite_keeping(path: Path, keep: Callable[[dict], bool], reader: Callable[[Path], list[dict]]) -> None:
+    recs = [r for r in reader(path) if keep(r)]
+    with RecordWriter(path) as w:  # atomic replace
+        for r in recs:
+            w.write(r if path.suffix.lower() != ".csv" else {k: _csv_back(v) for k, v in r.items()})
+
+
+def _csv_back(v: str):
+    if isinstance(v, str) and v[:1] in "[{":
+        try:
+            return json.loads(v)
+        except json.JSONDecodeError:
+            return v
+    return v
+
+
+def _append_jsonl(path: Path, rec: dict) -> None:
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def run_batch(inputs: list[str], out: str | Path, pipeline: Pipeline, resume: bool = False,
+              report: str | Path | None = None, quiet: bool = False,
+              on_input_done: Callable[[str], None] | None = None, group_size: int = 64) -> RunSummary:
+    """Segment, classify and digest every input into `out`; see the module docstring for safety."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    err_path, prog_path = side_paths(out)
+    done: set[str] = set()
+    if resume:
+        done = {p["input"] for p in _read_jsonl(prog_path)}
+        _rewrite_keeping(out, lambda r: r.get("source") in done or r.get("_input") in done, _read_out)
+        _rewrite_keeping(err_path, lambda r: r.get("input") in done, _read_jsonl)
+    else:
+        for p in (out, err_path, prog_path):
+            p.unlink(missing_ok=True)
+    summary = RunSummary()
+    t0 = time.time()
+    paths = list(expand_inputs(inputs))
+    with progress_bar(quiet) as bar, RecordWriter(out, append=True) as w:
+        task = bar.add_task("run", total=len(paths), info="")
+        pending: list[tuple[str, list[dict], list[dict]]] = []
+
+        def flush() -> None:
+            recs = [r for _, rs, _ in pending for r in rs]
+            pipeline.annotate(recs)
+            for path, rs, errs in pending:
+                for r in rs:
+                    w.write(r)
+                for e in errs:
+                    _append_jsonl(err_path, e)
+                _append_jsonl(prog_path, {"input": path, "articles": len(rs), "errors": len(errs)})
+                summary.articles += len(rs)
+                summary.errors += len(errs)
+                summary.pages += len({r.get("page") for r in rs if r.get("page") is not None})
+                summary.error_list.extend(errs)
+                bar.update(task, advance=1, info=f"{summary.articles / max(time.time() - t0, 1e-6):.1f} articles/s")
+                if on_input_done:
+                    on_input_done(path)
+            pending.clear()
+
+        for path in paths:
+            summary.inputs += 1
+            if path in done:
+                summary.skipped += 1
+                bar.update(task, advance=1)
+                continue
+            errs: list[dict] = []
+
+            def on_error(msg: str, path=path, errs=errs) -> None:
+                line = None
+                head = msg.split(": ", 1)[0]
+                if head.rsplit(":", 1)[-1].isdigit():
+                    line = int(head.rsplit(":", 1)[-1])
+                errs.append({"input": path, "line": line, "reason": msg})
+
+            recs = list(articles_from(path, on_error))
+            pending.append((path, recs, errs))
+            if sum(len(r) for _, r, _ in pending) >= group_size:
+                flush()
+        flush()
+    summary.seconds = time.time() - t0
+    if report:
+        from xinwen.inference.briefing import write_briefing
+
+        write_briefing(_read_out(out), _read_jsonl(err_path), report, summary.line())
+    return summary

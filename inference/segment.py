@@ -1,0 +1,292 @@
+"""Page → articles: a rule cascade over lines.
+
+Signals, strongest first: bylines and `（作者…）` lines end an article; short lines with no
+sentence punctuation form headline blocks (`：`-broken titles, `——` subtitles, kickers);
+photo credits open caption runs; PDF font size marks headlines outright. Whether a page
+prints headlines before or after their bodies is decided per page (`headlines="auto"`).
+A short line inside an article with none of those signals is a subhead and stays in the body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+from xinwen.inference.textclean import SENTENCE_END, display_width, ends_sentence, paragraphs, repair_spacing
+
+NAME = r"[\u4e00-\u9fff·]"
+_BYLINE_PAREN = re.compile(rf"[（(]((?:{NAME}{{1,4}}[ \u3000]*){{1,8}})[）)]$")
+_BYLINE_PREFIX = re.compile(rf"^(?:本报记者|本报通讯员|通讯员|记者|特约记者|本报特约通讯员|文/|文|图/|撰文)[ \u3000]*((?:{NAME}{{2,4}}[ \u3000]*)+)$")
+_AFFILIATION = re.compile(r"^[（(](作者(?:为|系|单位|是)[^）)]*)[）)]$")
+_CREDIT = re.compile(r"^[（(]?(本(?:文|版)?图片[^）)]*提供|[^（）()]{0,20}摄|图片来源[^）)]*|资料图片)[）)]?")
+_FURNITURE = re.compile(r"^(?:\d{1,3}|\d{1,3}\s+[\u4e00-\u9fff]{1,8}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*星期\S|责任编辑.*|本版编辑.*|版式设计.*|第?\s*\d+\s*版)$")
+_HEAD_FORBIDDEN = re.compile(r"[。；;，]|、.*、")
+
+
+@dataclass
+class Line:
+    text: str
+    heading: bool | None = None  # layout hint (PDF font size); None when unknown
+
+
+@dataclass
+class Article:
+    kicker: str | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    byline: str | None = None
+    captions: list[str] = field(default_factory=list)
+    body_lines: list[str] = field(default_factory=list)
+    text: str = ""
+
+    def record(self, **extra) -> dict:
+        d = asdict(self)
+        d.pop("body_lines")
+        return {**extra, **d}
+
+
+def byline_names(raw: str) -> str:
+    """`段唐平 滕雪慧 舒 俊` → `段唐平 滕雪慧 舒俊`: letter-spaced two-character names close up."""
+    toks = raw.split()
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        if len(toks[i]) == 1 and i + 1 < len(toks) and len(toks[i + 1]) == 1:
+            out.append(toks[i] + toks[i + 1])
+            i += 2
+        else:
+            out.append(toks[i])
+            i += 1
+    return " ".join(out)
+
+
+def split_byline(line: str) -> tuple[str, str | None]:
+    """Split a trailing `（袁云华）` byline off a line; returns (rest, names or None)."""
+    s = line.rstrip()
+    m = _BYLINE_PAREN.search(s)
+    if not m:
+        return s, None
+    rest = s[: m.start()].rstrip()
+    if rest and rest[-1] not in SENTENCE_END + "”’」』":
+        return s, None  # a parenthetical inside a sentence, not a byline
+    return rest, byline_names(m.group(1))
+
+
+def is_furniture(line: str) -> bool:
+    s = line.strip()
+    return bool(_FURNITURE.match(s)) and len(s) < 24
+
+
+def headline_like(line: Line) -> bool:
+    if line.heading is not None:
+        return line.heading
+    s = repair_spacing(line.text, keep_phrase_spaces=True)
+    if not s or len(s) > 40 or _HEAD_FORBIDDEN.search(s) or s[-1] in "，、（“《" or is_byline_line(s):
+        return False
+    if _CREDIT.match(s) or _AFFILIATION.match(s):
+        return False
+    return not ends_sentence(s) or s.endswith(("！", "?", "？")) and display_width(s) <= 14
+
+
+def is_byline_line(s: str) -> bool:
+    s = s.strip()
+    return bool(_BYLINE_PREFIX.match(s)) or (bool(_BYLINE_PAREN.fullmatch(s)) if s.startswith(("（", "(")) else False)
+
+
+def _byline_of(s: str) -> str | None:
+    s = s.strip()
+    m = _BYLINE_PREFIX.match(s)
+    if m:
+        return s[: m.start(1)].strip() + " " + byline_names(m.group(1))
+    if s.startswith(("（", "(")):
+        m = _BYLINE_PAREN.fullmatch(s)
+        if m:
+            return byline_names(m.group(1))
+    return None
+
+
+def split_captions(line: str) -> list[str]:
+    """A caption line may hold a credit and several captions: `（本文图片…提供）奋进中的….`."""
+    s = line.strip()
+    parts: list[str] = []
+    m = re.match(r"^([（(][^）)]*[）)])(.*)$", s)
+    if m:
+        parts.append(m.group(1))
+        s = m.group(2)
+    for chunk in re.split(r"[ \u3000]{1,}", s):
+        chunk = chunk.strip()
+        if chunk:
+            parts.extend(x for x in re.findall(r"[^。！？]+[。！？]?", chunk) if x.strip())
+    return [repair_spacing(p) for p in parts]
+
+
+def assign_headline(texts: list[str], art: Article) -> None:
+    """kicker / title / subtitle from 1–3 logical headline lines."""
+    if len(texts) == 1:
+        art.title = texts[0]
+    elif len(texts) == 2:
+        art.title, art.subtitle = texts
+    else:
+        art.kicker, art.title, art.subtitle = texts[0], texts[1], " ".join(texts[2:])
+
+
+class _Cursor:
+    def __init__(self, lines: list[Line]):
+        self.lines, self.i = lines, 0
+
+    def peek(self, k: int = 0) -> Line | None:
+        j = self.i + k
+        return self.lines[j] if j < len(self.lines) else None
+
+
+def _take_headline(cur: _Cursor) -> list[str]:
+    """Headline block at the cursor as logical lines: a title (a `：`-broken pair joined into
+    one) and an optional subtitle; PDF-hinted blocks may add a kicker."""
+    first = cur.peek()
+    if first is None or not headline_like(first):
+        return []
+    head = lambda x: repair_spacing(x.text, keep_phrase_spaces=True)  # noqa: E731
+    block = [head(first)]
+    k = 1
+    nxt = cur.peek(k)
+    if re.search(r"[：:]", block[0]) and nxt is not None and headline_like(nxt) and not re.search(r"[：:]", nxt.text):
+        block[0] += head(nxt)
+        k += 1
+    nxt = cur.peek(k)
+    if nxt is not None and headline_like(nxt):
+        after = cur.peek(k + 1)
+        sub = repair_spacing(nxt.text)
+        # a bare second line is a subtitle only if it does not fill the column like body text
+        uneven = after is not None and abs(display_width(repair_spacing(nxt.text)) - display_width(repair_spacing(after.text))) > 1.5
+        if sub.startswith(("——", "—")) or first.heading or (
+            k == 1 and (after is None or not headline_like(after)) and uneven
+        ):
+            block.append(head(nxt))
+            k += 1
+            if first.heading and after is not None and after.heading:
+                block.append(head(after))
+                k += 1
+    cur.i += k
+    return block
+
+
+def _take_captions(cur: _Cursor, art: Article) -> None:
+    """After a credit line, complete one-line sentences are captions, not body."""
+    line = cur.peek()
+    if line is None or not _CREDIT.match(repair_spacing(line.text)):
+        return
+    art.captions.extend(split_captions(line.text))
+    cur.i += 1
+    while (line := cur.peek()) is not None and ends_sentence(line.text) and not headline_like(line):
+        nxt = cur.peek(1)
+        if nxt is not None and display_width(line.text) < display_width(nxt.text) - 1 and not re.search(r"\s\S", line.text.strip()):
+            break
+        art.captions.extend(split_captions(line.text))
+        cur.i += 1
+
+
+def detect_order(lines: list[Line]) -> str:
+    """'after' when the page opens with body text or closes on a headline block, else 'before'."""
+    if not lines:
+        return "before"
+    if lines[0].heading is not None:
+        return "before" if lines[0].heading else "after"
+    first = repair_spacing(lines[0].text)
+    if not headline_like(lines[0]) and not is_byline_line(first):
+        return "after"
+    tail = [x for x in lines[-3:]]
+    if tail and headline_like(tail[-1]) and not is_byline_line(tail[-1].text):
+        return "after"
+    return "before"
+
+
+def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]:
+    lines = [Line(x.text.strip(), x.heading) for x in raw if x.text.strip() and not is_furniture(x.text)]
+    order = detect_order(lines) if headlines == "auto" else headlines
+    arts: list[Article] = []
+    art = Article()
+    cur = _Cursor(lines)
+    closed = True  # the current article was just ended by a byline / affiliation / headline
+
+    def flush() -> None:
+        nonlocal art
+        if art.body_lines or art.title:
+            arts.append(art)
+        art = Article()
+
+    while (line := cur.peek()) is not None:
+        s = line.text
+        by = _byline_of(s)
+        if by is not None or _AFFILIATION.match(repair_spacing(s)):
+            if by is not None:
+                art.byline = by if not art.byline else art.byline
+            cur.i += 1
+            if order == "after":
+                block = _take_headline(cur)
+                if block:
+                    assign_headline(block, art)
+                _take_captions(cur, art)
+                flush()
+            closed = True
+            continue
+        if order == "before":
+            starts_block = headline_like(line) and not (art.title and not art.body_lines) and (
+                closed or bool(line.heading) or not art.body_lines)
+        else:
+            starts_block = bool(line.heading)
+        if starts_block or (headline_like(line) and _is_strong_block(cur)):
+            block = _take_headline(cur)
+            if order == "before":
+                if art.body_lines:
+                    flush()
+                assign_headline(block, art)
+                if (nb := cur.peek()) is not None and (b := _byline_of(nb.text)) and not art.body_lines:
+                    art.byline = b
+                    cur.i += 1
+            else:
+                assign_headline(block, art)
+                _take_captions(cur, art)
+                flush()
+            closed = False
+            continue
+        rest, by = split_byline(s)
+        if by is not None:
+            art.body_lines.append(rest)
+            art.byline = by
+            cur.i += 1
+            if order == "after":
+                block = _take_headline(cur)
+                if block:
+                    assign_headline(block, art)
+                _take_captions(cur, art)
+                flush()
+            closed = True
+            continue
+        if _CREDIT.match(repair_spacing(s)):
+            _take_captions(cur, art)
+            continue
+        art.body_lines.append(s)
+        closed = False
+        cur.i += 1
+    flush()
+    for a in arts:
+        a.text = "\n".join(paragraphs(a.body_lines))
+    return [a for a in arts if a.text or a.title]
+
+
+def _is_strong_block(cur: _Cursor) -> bool:
+    """A headline block mid-flow starts/ends an article only with a subtitle or credit attached."""
+    x = cur.peek(1)
+    if x is None:
+        return False
+    t = repair_spacing(x.text)
+    if t.startswith(("——", "—")):
+        return True
+    y = cur.peek(2)
+    return headline_like(x) and y is not None and bool(_CREDIT.match(repair_spacing(y.text)))
+
+
+def segment_text(text: str, headlines: str = "auto") -> list[Article]:
+    """Segment one page of plain text (lines as dumped, blank lines or not)."""
+    return segment_lines((Line(x) for x in text.split("\n")), headlines)

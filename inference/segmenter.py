@@ -1,0 +1,27 @@
+"""The library face of `xinwen segment`: inputs in, article records out, errors reported."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from xinwen.inference.encoding import InputError
+from xinwen.inference.segment import segment_lines
+from xinwen.inference.sources import Page, expand_inputs, read_pages
+
+
+def page_records(page: Page, headlines: str = "auto") -> list[dict]:
+    arts = segment_lines(page.lines, headlines)
+    return [a.record(id=f"{page.stem}#p{page.page}-{n}", source=page.source, page=page.page)
+            for n, a in enumerate(arts, 1)]
+
+
+def segment_inputs(inputs: list[str], on_error: Callable[[str], None], headlines: str = "auto") -> Iterator[dict]:
+    """Yield article records for every page of every input; bad inputs go to `on_error`."""
+    for path in expand_inputs(inputs):
+        try:
+            for page in read_pages(path):
+                yield from page_records(page, headlines)
+        except InputError as e:
+            on_error(str(e))
+        except OSError as e:
+            on_error(f"{path}: {e.strerror or e}")

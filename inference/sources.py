@@ -1,0 +1,133 @@
+"""Inputs: expanding paths/dirs/globs/stdin, reading pages (text or PDF) and article records.
+
+Every failure becomes an `InputError` with a one-line message naming the file (and line),
+so a batch can report it and go on with the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import io
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from xinwen.inference.encoding import InputError, decode_bytes
+from xinwen.inference.segment import Line
+
+PAGE_EXT = {".txt", ".text", ".pdf", ""}
+RECORD_EXT = {".jsonl", ".json", ".csv"}
+MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class Page:
+    source: str
+    stem: str
+    page: int
+    lines: list[Line]
+
+
+def expand_inputs(inputs: list[str]) -> Iterator[str]:
+    """Files as given, directories walked (sorted), globs expanded; `-` is stdin."""
+    for raw in inputs:
+        if raw == "-":
+            yield raw
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            yield from (str(x) for x in sorted(p.rglob("*")) if x.is_file() and not x.name.startswith("."))
+        elif p.exists():
+            yield raw
+        elif any(ch in raw for ch in "*?["):
+            matches = sorted(glob.glob(raw, recursive=True))
+            yield from (m for m in matches if Path(m).is_file())
+            if not matches:
+                yield raw  # reported as missing downstream
+        else:
+            yield raw
+
+
+def kind_of(path: str) -> str:
+    if path == "-":
+        return "page"
+    name = path.lower()
+    if name.endswith(".pdf"):
+        return "pdf"
+    if any(name.endswith(e) for e in RECORD_EXT):
+        return "records"
+    return "page"
+
+
+def _read_bytes(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{path}: no such file")
+    if p.stat().st_size > MAX_BYTES:
+        raise InputError(f"{path}: {p.stat().st_size / 2**20:.0f} MB is too large for a page (limit {MAX_BYTES // 2**20} MB)")
+    return p.read_bytes()
+
+
+def read_pages(path: str) -> Iterator[Page]:
+    """Pages of one input: a text file is one page (form feeds split pages), a PDF one per page."""
+    stem = "stdin" if path == "-" else Path(path).name.split(".")[0]
+    if kind_of(path) == "pdf":
+        from xinwen.inference.pdf import pdf_pages
+
+        if not Path(path).exists():
+            raise InputError(f"{path}: no such file")
+        for i, lines in enumerate(pdf_pages(path), 1):
+            yield Page(path, stem, i, lines)
+        return
+    text = decode_bytes(_read_bytes(path), path)
+    for i, chunk in enumerate(text.split("\f"), 1):
+        if chunk.strip():
+            yield Page(path, stem, i, [Line(x) for x in chunk.split("\n")])
+
+
+def _decode_lines(data: bytes, path: str, errors: list[str]) -> str:
+    """UTF-8 line by line, so one corrupt line costs one record, not the file."""
+    out = []
+    for n, raw in enumerate(data.split(b"\n"), 1):
+        try:
+            out.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            errors.append(f"{path}:{n}: not valid UTF-8")
+            out.append("")
+    return "\n".join(out)
+
+
+def read_records(path: str, errors: list[str] | None = None) -> Iterator[dict]:
+    """Article records from JSONL or CSV; a bad line is reported (appended to `errors`) and skipped."""
+    data = _read_bytes(path)
+    errors = errors if errors is not None else []
+    try:
+        text = decode_bytes(data, path)
+    except InputError:
+        if b"\x00" in data[:4096] or path.lower().endswith(".csv"):
+            raise
+        text = _decode_lines(data, path, errors)
+    if path.lower().endswith(".csv"):
+        for n, row in enumerate(csv.DictReader(io.StringIO(text)), 2):
+            if not (row.get("text") or "").strip():
+                errors.append(f"{path}:{n}: empty text")
+                continue
+            yield {**row, "_line": n}
+        return
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as e:
+            errors.append(f"{path}:{n}: malformed JSON ({e.msg})")
+            continue
+        if not isinstance(rec, dict) or not str(rec.get("text") or "").strip():
+            errors.append(f"{path}:{n}: record has no text")
+            continue
+        yield {**rec, "_line": n}

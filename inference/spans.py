@@ -1,0 +1,139 @@
+"""Sentence/clause splitting and digest candidate spans.
+
+A digest is always a contiguous span of the (whitespace-normalised) body: a sentence or a
+run of clauses, never cut inside a jieba word or a number, with leading connectives and
+trailing punctuation stripped, and boilerplate lead-ins (`本报讯`, `记者从…获悉，`) skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import jieba
+
+from xinwen.inference.textclean import repair_spacing
+
+_SENT_END = re.compile(r"([。！？!?；;…]+[”’」』）)]*|\n)")
+_CLAUSE_END = re.compile(r"([，,、：:]+)")
+BOILERPLATE = [
+    re.compile(r"^本报讯[（(]?[^）)，。]*[）)]?"),
+    re.compile(r"^[^，。]{0,30}(?:消息|电)[（(][^）)]*[）)][：:]?"),
+    re.compile(r"^(?:央视网|新华网|人民网|新华社|中新网)[^，。：:]{0,20}[：:]"),
+    re.compile(r"^(?:记者|本报记者)[^，。]{0,20}从[^，。]{1,30}(?:获悉|了解到)[，,]"),
+    re.compile(r"^据[^，。]{1,20}(?:消息|报道)[，,]"),
+]
+CONNECTIVES = ("同时", "此外", "另外", "而且", "并且", "但是", "因此", "所以", "其中", "据悉", "据了解", "近日", "目前", "日前",
+               "与此同时", "另一方面", "然而", "此外", "而", "并", "且", "但", "也", "还", "又")
+_TRIM = "，,、：:；;。！？!?…—- \u3000"
+PAIRS = (("“", "”"), ("（", "）"), ("《", "》"), ("(", ")"), ("‘", "’"), ("「", "」"))
+_NUM_EDGE = re.compile(r"[\d.%,．]")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+    sent_index: int
+    clause_start: int
+    clause_count: int
+    sent_start: bool
+    sent_end: bool
+
+
+def normalise_body(text: str) -> str:
+    return "\n".join(x for x in (repair_spacing(p) for p in text.split("\n")) if x)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of sentences; a closing quote stays with its sentence."""
+    out, pos = [], 0
+    for m in _SENT_END.finditer(text):
+        if m.end() > pos and text[pos : m.end()].strip():
+            out.append((pos, m.end()))
+        pos = m.end()
+    if text[pos:].strip():
+        out.append((pos, len(text)))
+    return out
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for m in _CLAUSE_END.finditer(text, start, end):
+        out.append((pos, m.end()))
+        pos = m.end()
+    if pos < end:
+        out.append((pos, end))
+    return out
+
+
+def skip_boilerplate(text: str, start: int, end: int) -> int:
+    s = text[start:end]
+    for rx in BOILERPLATE:
+        m = rx.match(s)
+        if m and m.end() < len(s):
+            return start + m.end()
+    return start
+
+
+def tidy(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip leading connectives / punctuation and trailing punctuation, as offsets."""
+    while start < end and text[start] in _TRIM + "“‘":
+        start += 1
+    for c in sorted(CONNECTIVES, key=len, reverse=True):
+        if text.startswith(c, start) and end - start > len(c) + 4 and text[start + len(c)] in "，,":
+            start += len(c) + 1
+            break
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    # never leave a bracket or quote open: cut back before the last unmatched opener
+    for o, c in PAIRS:
+        seg = text[start:end]
+        if seg.count(o) > seg.count(c):
+            end = start + seg.rfind(o)
+            while end > start and text[end - 1] in _TRIM:
+                end -= 1
+    return start, end
+
+
+def fit_words(text: str, start: int, end: int, max_chars: int) -> int:
+    """Largest end ≤ start+max_chars on a jieba word boundary and not inside a number."""
+    if end - start <= max_chars:
+        return end
+    pos, best = start, start
+    for w in jieba.cut(text[start:end], HMM=False):
+        if pos + len(w) - start > max_chars:
+            break
+        pos += len(w)
+        if not (_NUM_EDGE.match(text[pos - 1]) and pos < end and _NUM_EDGE.match(text[pos])):
+            best = pos
+    return best
+
+
+def candidates(body: str, max_chars: int = 30, max_sentences: int = 12, max_candidates: int = 60) -> list[Span]:
+    """Every clause run of the first sentences that fits in `max_chars` (or its word-cut prefix)."""
+    spans: list[Span] = []
+    seen: set[tuple[int, int]] = set()
+    for si, (s0, s1) in enumerate(sentences(body)[:max_sentences]):
+        s0 = skip_boilerplate(body, s0, s1)
+        cl = clauses(body, s0, s1)
+        for i in range(len(cl)):
+            for j in range(i, len(cl)):
+                a, b = tidy(body, cl[i][0], cl[j][1])
+                if b - a < 4:
+                    continue
+                if b - a > max_chars:
+                    if j > i:
+                        break
+                    b = fit_words(body, a, b, max_chars)
+                    a, b = tidy(body, a, b)
+                    if b - a < 4:
+                        continue
+                if (a, b) in seen:
+                    continue
+                seen.add((a, b))
+                spans.append(Span(a, b, body[a:b], si, i, j - i + 1, i == 0, j == len(cl) - 1))
+        if len(spans) >= max_candidates:
+            break
+    return spans[:max_candidates]

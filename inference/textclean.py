@@ -1,0 +1,109 @@
+"""Character-level cleanup of page dumps: letter-spacing repair and column line joining.
+
+Newspaper columns are narrow, so a dump breaks every paragraph into 10–20-character lines
+and justified text arrives letter-spaced (`总 投 资`). Both are layout artefacts, not text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CJK = r"\u2e80-\u9fff\uf900-\ufaff"
+FULLWIDTH_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2014\u2026\u2018\u2019\u201c\u201d\u00b7"
+_CJKP = f"[{CJK}{FULLWIDTH_PUNCT}]"
+# a space with CJK (or full-width punctuation) on at least one side is a layout artefact
+_SPACE_CJK_LEFT = re.compile(f"(?<={_CJKP})[ \\t\\u3000\\u00a0]+")
+_SPACE_CJK_RIGHT = re.compile(f"[ \\t\\u3000\\u00a0]+(?={_CJKP})")
+_LETTER_SPACED_RUN = re.compile(f"(?:(?<=\\s)|^){_CJKP}(?:[ \\u3000]{_CJKP}){{2,}}(?=\\s|$)")
+
+SENTENCE_END = "。！？!?…"
+CLOSERS = "”’」』）)》】"
+# kinsoku: characters that may not start a line (they belong to the previous one) / end one
+NO_LINE_START = set("，。、；：！？）》」』”’】…%‰·")
+NO_LINE_END = set("（《「『“‘【")
+
+
+def char_width(ch: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5
+
+
+def display_width(text: str) -> float:
+    """Width in CJK cells: what decides whether a line filled its column."""
+    return sum(char_width(c) for c in text.strip())
+
+
+def repair_spacing(text: str, keep_phrase_spaces: bool = False) -> str:
+    """Drop letter-spacing and layout spaces around CJK, keep spaces inside Latin/number runs.
+
+    With `keep_phrase_spaces` (headlines), a single space between two multi-character CJK
+    phrases (`加大风险路段整治 确保村民安全出行`) survives; letter-spaced runs still close up.
+    """
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").strip()
+    if keep_phrase_spaces:
+        text = _LETTER_SPACED_RUN.sub(lambda m: re.sub(r"[ \u3000]", "", m.group(0)), text)
+        parts = re.split(r"[ \t\u3000]+", text)
+        out = parts[0] if parts else ""
+        for p in parts[1:]:
+            if re.fullmatch(f"{_CJKP}", p) or re.fullmatch(f"{_CJKP}", out[-1:]) and len(out) == 1:
+                out += p
+            else:
+                out += " " + p
+        text = out
+        # spaces next to punctuation are always artefacts
+        return re.sub(f"[ ]*([{FULLWIDTH_PUNCT}])[ ]*", r"\1", text)
+    text = _SPACE_CJK_LEFT.sub("", text)
+    return _SPACE_CJK_RIGHT.sub("", text)
+
+
+def ends_sentence(line: str) -> bool:
+    s = line.rstrip().rstrip(CLOSERS)
+    return bool(s) and s[-1] in SENTENCE_END or line.rstrip().endswith(("。”", "！”", "？”", "。）"))
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join the lines of one paragraph: no space between CJK, one space between Latin words."""
+    out = ""
+    for line in lines:
+        line = repair_spacing(line)
+        if not line:
+            continue
+        if out and out[-1].isascii() and out[-1].isalnum() and line[0].isascii() and line[0].isalnum():
+            # a number or word broken by the column edge (`66.` + `057`) joins without a space
+            out += line if re.search(r"[\d.]$", out) and line[0].isdigit() else " " + line
+        else:
+            out += line
+    return out
+
+
+def paragraphs(lines: list[str]) -> list[str]:
+    """Group column lines into paragraphs.
+
+    A paragraph ends on a line that ends a sentence and stops clearly short of the column
+    width (measured locally, since one page mixes column widths); a line may never end on
+    an opening bracket nor a new paragraph start with closing punctuation (kinsoku).
+    """
+    widths = [display_width(x) for x in lines]
+    paras: list[list[str]] = []
+    cur: list[str] = []
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if not s:
+            continue
+        if cur and s[0] in NO_LINE_START:
+            cur.append(s)
+            continue
+        nxt = widths[i + 1] if i + 1 < len(lines) else 0.0
+        prv = widths[i - 1] if i > 0 else 0.0
+        col = max(nxt, prv)
+        if cur and ends_sentence(cur[-1]) and not re.search(r"[，。；、]", s) and widths[i] < col * 0.6:
+            paras.append(cur)  # a short unpunctuated line after a sentence end: a subhead
+            cur = []
+        cur.append(s)
+        short = widths[i] < col - 1.0 or col == 0.0
+        if s[-1] not in NO_LINE_END and (ends_sentence(s) and short or widths[i] < col * 0.6 and not s[-1] in "，、"):
+            paras.append(cur)
+            cur = []
+    if cur:
+        paras.append(cur)
+    return [p for p in (join_lines(x) for x in paras) if p]

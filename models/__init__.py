@@ -1,0 +1,1 @@
+"""Networks and their loading: the xinwen BERT base, the theme classifier, the digest ranker."""

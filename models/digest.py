@@ -1,0 +1,87 @@
+"""The digest span ranker: hand-made span features scored by a small MLP.
+
+Features carry what headlines share with their bodies — position, length, clause shape,
+centrality (overlap with the whole body), numbers, named-entity-ish density. The MLP is
+stored as safetensors + JSON (no pickle), and scored with numpy at inference.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from safetensors.numpy import load_file, save_file
+
+from xinwen.inference.spans import Span, candidates, normalise_body
+
+FEATURES = ["sent_index", "first_sentence", "rel_pos", "len_ratio", "len_chars", "clause_start", "clause_count",
+            "sent_start", "sent_end", "centrality_uni", "centrality_bi", "digits", "quote", "colon_in",
+            "title_overlap", "lead_overlap", "is_first_candidate", "log_sent_index"]
+
+
+def _bigrams(s: str) -> Counter:
+    return Counter(s[i : i + 2] for i in range(len(s) - 1))
+
+
+def span_features(body: str, spans: list[Span], max_chars: int, context: str = "") -> np.ndarray:
+    """One row per candidate. `context` is any known headline-ish text (kicker/subtitle), often empty."""
+    uni_doc, bi_doc = Counter(body), _bigrams(body)
+    n_uni, n_bi = max(sum(uni_doc.values()), 1), max(sum(bi_doc.values()), 1)
+    ctx = set(context)
+    lead = body[: min(len(body), 80)]
+    lead_set = set(lead)
+    rows = []
+    for k, s in enumerate(spans):
+        t = s.text
+        L = max(len(t), 1)
+        cu = sum(uni_doc[c] for c in t) / (L * n_uni) * 100
+        bg = _bigrams(t)
+        cb = sum(bi_doc[b] for b in bg) / (max(sum(bg.values()), 1) * n_bi) * 1000
+        rows.append([
+            s.sent_index, float(s.sent_index == 0), s.start / max(len(body), 1), len(t) / max_chars, len(t),
+            s.clause_start, s.clause_count, float(s.sent_start), float(s.sent_end), cu, cb,
+            sum(c.isdigit() for c in t) / L, float("“" in t), float("：" in t),
+            len(set(t) & ctx) / L if ctx else 0.0, len(set(t) & lead_set) / L, float(k == 0),
+            math.log1p(s.sent_index),
+        ])
+    return np.asarray(rows, dtype=np.float32).reshape(len(spans), len(FEATURES))
+
+
+class DigestRanker:
+    """MLP(features) → predicted ROUGE-L of a span against the article's real headline."""
+
+    def __init__(self, weights: dict[str, np.ndarray], meta: dict):
+        self.w, self.meta = weights, meta
+
+    def score(self, X: np.ndarray) -> np.ndarray:
+        h = (X - self.w["mean"]) / self.w["scale"]
+        n = self.meta["n_layers"]
+        for i in range(n):
+            h = h @ self.w[f"W{i}"] + self.w[f"b{i}"]
+            if i < n - 1:
+                h = np.maximum(h, 0.0)
+        return h.ravel()
+
+    def best(self, body: str, max_chars: int = 30, context: str = "") -> str:
+        body = normalise_body(body)
+        spans = candidates(body, max_chars)
+        if not spans:
+            return body[:max_chars]
+        return spans[int(np.argmax(self.score(span_features(body, spans, max_chars, context))))].text
+
+    def save_pretrained(self, out: str | Path) -> None:
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in self.w.items()}, str(out / "digest.safetensors"))
+        (out / "digest.json").write_text(json.dumps({**self.meta, "features": FEATURES}, indent=1, ensure_ascii=False))
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path) -> DigestRanker:
+        path = Path(path)
+        meta = json.loads((path / "digest.json").read_text())
+        if meta.get("features") != FEATURES:
+            raise ValueError(f"{path}: digest model was trained on other features; retrain it")
+        return cls(load_file(str(path / "digest.safetensors")), meta)

@@ -1,0 +1,113 @@
+"""The theme classifier: `from_pretrained` / `save_pretrained` over a model folder.
+
+A folder holds `xinwen.json` (architecture, themes, thresholds, input budget), and either
+a transformers sequence-classification model (safetensors + tokenizer) or a TF-IDF model,
+or both: a BERT whose scores are blended with TF-IDF's at a weight tuned on dev.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from xinwen.models.tfidf import TfidfThemeModel
+from xinwen.models.theme_io import decide, head_tail
+from xinwen.settings import Labels, bundled_model, load_labels
+
+
+def encode(tokenizer, titles: list[str | None], texts: list[str], max_length: int, head_fraction: float) -> list[list[int]]:
+    """[CLS] title [SEP] body(head+tail) [SEP], batch-tokenised with the fast tokenizer."""
+    tt = tokenizer([t or "" for t in titles], add_special_tokens=False)["input_ids"]
+    bb = tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+    out = []
+    for t, b in zip(tt, bb):
+        t = t[: max_length // 4]
+        body = head_tail(b, max_length - 3 - len(t), head_fraction)
+        out.append([tokenizer.cls_token_id, *t, tokenizer.sep_token_id, *body, tokenizer.sep_token_id] if t
+                   else [tokenizer.cls_token_id, *body, tokenizer.sep_token_id])
+    return out
+
+
+def pad_batch(seqs: list[list[int]], pad_id: int) -> dict[str, torch.Tensor]:
+    n = max(len(s) for s in seqs)
+    ids = torch.full((len(seqs), n), pad_id, dtype=torch.long)
+    att = torch.zeros((len(seqs), n), dtype=torch.long)
+    for i, s in enumerate(seqs):
+        ids[i, : len(s)] = torch.tensor(s)
+        att[i, : len(s)] = 1
+    return {"input_ids": ids, "attention_mask": att}
+
+
+class ThemeModel:
+    def __init__(self, path: Path, meta: dict, labels: Labels, bert=None, tokenizer=None,
+                 tfidf: TfidfThemeModel | None = None, onnx_session=None):
+        self.path, self.meta, self.labels = path, meta, labels
+        self.bert, self.tokenizer, self.tfidf, self.onnx = bert, tokenizer, tfidf, onnx_session
+        self.thresholds = np.asarray(meta["thresholds"], dtype=np.float32)
+        self.themes = tuple(meta["themes"])
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path | None = None, backend: str = "torch") -> ThemeModel:
+        if path is None:
+            path = bundled_model("theme_model")
+            if path is None:
+                raise FileNotFoundError("no theme model is bundled; train one with `xinwen train` and pass --model")
+        path = Path(path)
+        meta_file = path / "xinwen.json"
+        if not meta_file.exists():
+            raise FileNotFoundError(f"{path}: not a xinwen theme model (no xinwen.json)")
+        meta = json.loads(meta_file.read_text())
+        labels = load_labels()
+        bert = tok = tfidf = sess = None
+        if meta["architecture"] == "bert":
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+            tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+            if backend == "onnx":
+                from xinwen.inference.onnx_backend import load_session
+
+                sess = load_session(path)
+            else:
+                bert = AutoModelForSequenceClassification.from_pretrained(
+                    str(path), local_files_only=True, dtype=torch.float32).eval()
+        if meta.get("tfidf_weight", 0) > 0 or meta["architecture"] == "tfidf":
+            tfidf = TfidfThemeModel.load(path, tuple(meta["themes"]))
+        return cls(path, meta, labels, bert, tok, tfidf, sess)
+
+    @torch.no_grad()
+    def bert_scores(self, titles, texts, batch_size: int = 32, progress=None) -> np.ndarray:
+        seqs = encode(self.tokenizer, titles, texts, self.meta["max_length"], self.meta.get("head_fraction", 0.7))
+        order = np.argsort([len(s) for s in seqs])  # length-sorted batches waste no padding
+        out = np.zeros((len(seqs), len(self.themes)), dtype=np.float32)
+        for i in range(0, len(order), batch_size):
+            idx = order[i : i + batch_size]
+            b = pad_batch([seqs[j] for j in idx], self.tokenizer.pad_token_id)
+            if self.onnx is not None:
+                logits = self.onnx.run(None, {k: v.numpy() for k, v in b.items()})[0]
+            else:
+                logits = self.bert(**b).logits.numpy()
+            out[idx] = 1.0 / (1.0 + np.exp(-logits))
+            if progress:
+                progress(len(idx))
+        return out
+
+    def predict_scores(self, titles, texts, batch_size: int = 32, progress=None) -> np.ndarray:
+        w = float(self.meta.get("tfidf_weight", 0.0))
+        if self.meta["architecture"] == "tfidf":
+            s = self.tfidf.predict_scores(titles, texts)
+            if progress:
+                progress(len(texts))
+            return s
+        s = self.bert_scores(titles, texts, batch_size, progress)
+        if w > 0:
+            s = (1 - w) * s + w * self.tfidf.predict_scores(titles, texts)
+        return s
+
+    def predict(self, titles, texts, batch_size: int = 32, progress=None) -> list[dict]:
+        if not texts:
+            return []
+        scores = self.predict_scores(titles, texts, batch_size, progress)
+        return decide(scores, self.themes, self.thresholds, self.labels.other)

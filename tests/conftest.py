@@ -1,0 +1,41 @@
+"""Shared fixtures: tiny models built on the fly (no network, no ../shared)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+FIX = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def fixture_articles() -> list[dict]:
+    return [json.loads(x) for x in (FIX / "articles.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+@pytest.fixture(scope="session")
+def tiny_base(tmp_path_factory) -> Path:
+    """A 1-layer BERT with a tokenizer trained on the fixture texts, saved as a HF folder."""
+    from xinwen.models.bert import new_masked_lm
+    from xinwen.models.tokenizer import train_tokenizer
+
+    texts = [json.loads(x)["text"] for x in (FIX / "articles.jsonl").read_text(encoding="utf-8").splitlines() if x]
+    out = tmp_path_factory.mktemp("tiny_base")
+    tok = train_tokenizer(texts * 3, vocab_size=600, min_frequency=1)
+    model = new_masked_lm({"hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
+                           "intermediate_size": 64, "max_position_embeddings": 256}, len(tok), tok.pad_token_id)
+    model.save_pretrained(str(out))
+    tok.save_pretrained(str(out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def labelled_files(tmp_path_factory, fixture_articles) -> tuple[Path, Path]:
+    d = tmp_path_factory.mktemp("labelled")
+    tr, dv = d / "train.jsonl", d / "dev.jsonl"
+    tr.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in fixture_articles), encoding="utf-8")
+    dv.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in fixture_articles[::2]), encoding="utf-8")
+    return tr, dv

@@ -1,0 +1,85 @@
+"""Digests: splitting and span rules, ROUGE arithmetic, and a tiny ranker trained end to end."""
+
+import jieba
+import pytest
+
+from xinwen.inference.digest import Digester, lead, textrank
+from xinwen.inference.rouge import lcs, rouge_all, rouge_l, rouge_n
+from xinwen.inference.spans import candidates, clauses, normalise_body, sentences, skip_boilerplate
+from xinwen.models.digest import DigestRanker
+from xinwen.training.digest_train import build_matrix, fit_ranker
+
+BODY = ("本报讯（记者 王明）近日，湘潭高新区出台《产业强区“百十亿”工程工作方案（2022-2025年）》，"
+        "明确到2025年，力争培育1个500亿级产业、1个300亿级产业。同时，该区还将加快建设工业软件园。"
+        "“我们有信心把企业发展得更好！”一位负责人说。")
+
+
+def test_sentence_split_keeps_closing_quote():
+    sents = [BODY[a:b] for a, b in sentences(BODY)]
+    assert sents[-2] == "“我们有信心把企业发展得更好！”"
+    assert len(sents) == 4
+
+
+def test_clauses_split_on_commas():
+    s0, s1 = sentences(BODY)[1]
+    assert [BODY[a:b] for a, b in clauses(BODY, s0, s1)][0] == "同时，"
+
+
+def test_boilerplate_lead_in_skipped():
+    a, b = sentences(BODY)[0]
+    assert BODY[skip_boilerplate(BODY, a, b):].startswith("近日")
+    x = "央视网消息（新闻联播）：今天，国务院召开常务会议。"
+    assert x[skip_boilerplate(x, 0, len(x)):].startswith("今天")
+
+
+@pytest.mark.parametrize("max_chars", [8, 12, 20, 30])
+def test_spans_are_contiguous_short_and_word_safe(max_chars):
+    body = normalise_body(BODY)
+    words = jieba.lcut(body, HMM=False)
+    bounds = {0}
+    pos = 0
+    for w in words:
+        pos += len(w)
+        bounds.add(pos)
+    for s in candidates(body, max_chars):
+        assert body[s.start : s.end] == s.text  # always a span of the body
+        assert len(s.text) <= max_chars
+        assert s.start in bounds and s.end in bounds  # never mid-word
+        assert not (s.text[-1].isdigit() and body[s.end : s.end + 1].isdigit())  # never mid-number
+        assert s.text[-1] not in "，。、：；！？" and not s.text.startswith(("同时，", "，"))
+        for o, c in (("“", "”"), ("（", "）"), ("《", "》")):
+            assert s.text.count(o) <= s.text.count(c) + 0  # no bracket left open
+
+
+def test_lead_and_textrank_are_spans():
+    body = normalise_body(BODY)
+    for d in (lead(BODY, 30), textrank(BODY, 30)):
+        assert d and d in body and len(d) <= 30
+    assert lead(BODY, 30).startswith("湘潭高新区")  # boilerplate and the connective 近日 skipped
+
+
+def test_rouge_hand_computed():
+    assert lcs("ABCBDAB", "BDCABA") == 4
+    # pred "湘潭高新区" vs ref "湘潭新区": unigrams overlap 4 → P 4/5, R 4/4 → F 8/9
+    assert rouge_n("湘潭高新区", "湘潭新区", 1) == pytest.approx(8 / 9)
+    # bigrams pred {湘潭,潭高,高新,新区}, ref {湘潭,潭新,新区} → overlap 2 → P .5 R 2/3 → F 4/7
+    assert rouge_n("湘潭高新区", "湘潭新区", 2) == pytest.approx(4 / 7)
+    assert rouge_l("湘潭高新区", "湘潭新区") == pytest.approx(8 / 9)
+    assert rouge_all("", "标题")["rougeL"] == 0.0
+
+
+def test_tiny_ranker_trains_saves_loads(fixture_articles, tmp_path):
+    X, y, _ = build_matrix(fixture_articles, 20, quiet=True)
+    ranker = fit_ranker(X, y, hidden=(8,))
+    ranker.save_pretrained(tmp_path / "digest")
+    again = DigestRanker.from_pretrained(tmp_path / "digest")
+    assert again.score(X[:5]) == pytest.approx(ranker.score(X[:5]), rel=1e-5)
+    d = Digester("learned", tmp_path / "digest", 20)
+    for a in fixture_articles:
+        out = d(a["text"])
+        assert out and out in normalise_body(a["text"]) and len(out) <= 20
+
+
+def test_unknown_method_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown digest method"):
+        Digester("abstractive")

@@ -1,0 +1,81 @@
+"""`xinwen run`: broken inputs reported and skipped, resume redoes nothing, kill + resume = one run."""
+
+import json
+import shutil
+
+import pytest
+
+from tests.conftest import ROOT
+from xinwen.inference.batch import run_batch
+from xinwen.inference.pipeline import Pipeline
+from xinwen.training.theme_train import train_theme
+
+PAGE = ROOT / "examples" / "hunan-daily-2022-regional-page.txt"
+
+
+@pytest.fixture(scope="module")
+def pipeline(labelled_files, tmp_path_factory):
+    tr, dv = labelled_files
+    out = tmp_path_factory.mktemp("m") / "tfidf"
+    train_theme(str(tr), str(dv), str(out), quiet=True,
+                overrides={"architecture": "tfidf", "tfidf": {"ngram_min": 1, "ngram_max": 2, "C": 10.0}})
+    return Pipeline(theme_model=str(out), digest_method="lead")
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    for i in range(4):
+        shutil.copy(PAGE, d / f"page{i}.txt")
+    (d / "page1.txt").write_bytes(PAGE.read_text(encoding="utf-8").encode("gb18030"))
+    (d / "zz_binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    (d / "zz_empty.txt").write_bytes(b"")
+    (d / "articles.jsonl").write_text('{"id": "a1", "title": "征兵", "text": "征兵宣传进校园。"}\n{bad json\n',
+                                      encoding="utf-8")
+    return d
+
+
+def _lines(p):
+    return [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines()]
+
+
+def test_mixed_folder_errors_and_resume_noop(pipeline, folder, tmp_path):
+    out = tmp_path / "out.jsonl"
+    s = run_batch([str(folder)], out, pipeline, quiet=True, report=tmp_path / "brief.html")
+    recs = _lines(out)
+    assert len(recs) == 4 * 7 + 1
+    assert all(r["theme"] and "digest" in r and r["digest"] for r in recs)
+    errs = _lines(tmp_path / "out.errors.jsonl")
+    reasons = " ".join(e["reason"] for e in errs)
+    assert "zz_binary.txt" in reasons and "zz_empty.txt" in reasons and "articles.jsonl:2: malformed JSON" in reasons
+    assert s.errors == 3
+    html = (tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert "<svg" in html and "http" not in html.replace("http-equiv", "") and "道路交通安全" in html
+    before = out.read_bytes()
+    s2 = run_batch([str(folder)], out, pipeline, resume=True, quiet=True)
+    assert s2.articles == 0 and s2.skipped == s.inputs
+    assert out.read_bytes() == before
+
+
+def test_kill_halfway_then_resume_equals_uninterrupted(pipeline, folder, tmp_path):
+    full = tmp_path / "full.jsonl"
+    run_batch([str(folder)], full, pipeline, quiet=True, group_size=1)
+
+    class Killed(Exception):
+        pass
+
+    seen = []
+
+    def die(path):
+        seen.append(path)
+        if len(seen) == 3:
+            raise Killed
+
+    part = tmp_path / "part.jsonl"
+    with pytest.raises(Killed):
+        run_batch([str(folder)], part, pipeline, quiet=True, on_input_done=die, group_size=1)
+    with open(part, "a", encoding="utf-8") as fh:  # a crash mid-way through the next input
+        fh.write('{"id": "page3#p1-1", "source": "x", "text": "half')
+    run_batch([str(folder)], part, pipeline, resume=True, quiet=True, group_size=1)
+    assert _lines(part) == _lines(full)

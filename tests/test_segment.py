@@ -1,0 +1,80 @@
+"""Segmentation: the bundled regional page against its gold, and synthetic pages."""
+
+import json
+import random
+import re
+
+import pytest
+
+from tests.conftest import FIX, ROOT
+from xinwen.inference.segment import byline_names, segment_text, split_byline
+
+ns = lambda s: re.sub(r"\s", "", s or "")  # noqa: E731  (gold compares with whitespace removed)
+
+
+def test_bundled_page_matches_gold():
+    page = (ROOT / "examples" / "hunan-daily-2022-regional-page.txt").read_text(encoding="utf-8")
+    gold = json.loads((FIX / "hunan-daily-2022-regional-page.gold.json").read_text(encoding="utf-8"))["articles"]
+    arts = segment_text(page)
+    assert len(arts) == len(gold) == 7
+    for a, g in zip(arts, gold):
+        assert ns(a.title) == ns(g["title"])
+        assert ns(a.subtitle) == ns(g["subtitle"])
+        assert ns(a.byline) == ns(g["byline"])
+        assert [ns(c) for c in a.captions] == [ns(c) for c in g["captions"]]
+        assert ns(a.text).startswith(ns(g["body_start"])), a.text[:40]
+        assert ns(a.text).endswith(ns(g["body_end"])), a.text[-40:]
+
+
+def test_bundled_page_keeps_subheads_in_body_and_repairs_spacing():
+    page = (ROOT / "examples" / "hunan-daily-2022-regional-page.txt").read_text(encoding="utf-8")
+    arts = segment_text(page)
+    paras = arts[1].text.split("\n")
+    assert "主要做法" in paras and "初步成效" in paras and "工作启示" in paras
+    assert any(p.startswith("（一）目标明确化。") for p in paras)
+    assert "产业发展，快！" in arts[0].text.split("\n")
+    assert "总投资规模达124.4亿元" in arts[0].text
+    assert " " not in arts[0].text.replace("\n", "")
+
+
+def test_byline_helpers():
+    assert split_byline("交通安全防护意识深入人心。（刘传真 付 强）") == ("交通安全防护意识深入人心。", "刘传真 付强")
+    assert split_byline("参加（社区）活动") == ("参加（社区）活动", None)
+    assert byline_names("段唐平 滕雪慧 舒 俊") == "段唐平 滕雪慧 舒俊"
+
+
+NAMES = ["张伟 李娜", "王芳", "刘洋 陈静", "赵磊"]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return [text[i : i + width] for i in range(0, len(text), width)]
+
+
+def _page(articles, width, blank, headline_pos, byline_own_line, rng):
+    lines = []
+    for i, a in enumerate(articles):
+        body = _wrap(a["text"], width)
+        by = f"（{NAMES[i % len(NAMES)]}）"
+        if byline_own_line:
+            body.append(by)
+        else:
+            body[-1] += by
+        head = [a["title"]]
+        lines += (head + body) if headline_pos == "before" else (body + head)
+    sep = "\n\n" if blank else "\n"
+    return sep.join(lines)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_synthetic_pages_segment_into_their_articles(seed, fixture_articles):
+    rng = random.Random(seed)
+    arts = rng.sample(fixture_articles, 4)
+    width = rng.choice([10, 12, 14, 17, 20])
+    pos = ["before", "after"][seed % 2]
+    page = _page(arts, width, blank=seed % 3 == 0, headline_pos=pos, byline_own_line=seed % 4 < 2, rng=rng)
+    got = segment_text(page)
+    assert len(got) == len(arts), [a.title for a in got]
+    for g, a, i in zip(got, arts, range(len(arts))):
+        assert g.title == a["title"]
+        assert ns(g.text) == ns(a["text"])
+        assert ns(g.byline) == ns(NAMES[i % len(NAMES)])

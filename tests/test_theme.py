@@ -1,0 +1,102 @@
+"""Theme model end to end on fixture records: train → save → load → classify → evaluate."""
+
+import json
+
+import numpy as np
+import pytest
+
+from xinwen.models.theme import ThemeModel
+from xinwen.models.theme_io import decide
+from xinwen.settings import load_labels
+from xinwen.training.evaluate import evaluate_scores, expected_calibration_error
+from xinwen.training.labelled import DataError, validate
+from xinwen.training.theme_train import train_theme
+
+FAST = {"bert": {"max_length": 64, "head_fraction": 0.7, "title_dropout": 0.2, "epochs": 2, "batch_size": 8,
+                 "lr": 0.001, "weight_decay": 0.0, "warmup_ratio": 0.1, "patience": 2, "pos_weight_cap": 5.0},
+        "tfidf": {"ngram_min": 1, "ngram_max": 2, "max_features": 5000, "C": 10.0}}
+
+
+def test_labels_come_from_config():
+    labels = load_labels()
+    assert labels.themes == ("industry", "governance", "anti-fraud", "road-safety", "recruitment", "talent")
+    assert labels.other == "other" and labels.zh["talent"] == "人才引育"
+
+
+def test_tiny_bert_trains_saves_loads_classifies(tiny_base, labelled_files, tmp_path):
+    tr, dv = labelled_files
+    out = tmp_path / "theme"
+    m = train_theme(str(tr), str(dv), str(out), base_model=str(tiny_base), quiet=True, overrides=FAST)
+    for f in ("model.safetensors", "config.json", "tokenizer.json", "xinwen.json", "metrics.json", "README.md",
+              "data.json", "training_config.yaml"):
+        assert (out / f).exists(), f
+    assert 0.0 <= m["macro_f1"] <= 1.0
+    model = ThemeModel.from_pretrained(out)
+    preds = model.predict(["交警开展一盔一带整治", None], ["交警查处酒驾，宣传安全头盔。", "公园举办花展。"])
+    assert len(preds) == 2
+    for p in preds:
+        assert p["theme"] in load_labels().primary_classes
+        assert set(p["scores"]) == set(load_labels().themes)
+        assert p["themes"] == [] or p["theme"] == p["themes"][0]
+
+
+def test_tfidf_learns_fixture_themes(labelled_files, tmp_path):
+    tr, dv = labelled_files
+    out = tmp_path / "tfidf"
+    m = train_theme(str(tr), str(dv), str(out), quiet=True, overrides={**FAST, "architecture": "tfidf"})
+    assert m["accuracy"] >= 0.8  # dev is a subset of train here: it must fit it
+    assert not list(out.glob("*.pkl")) and (out / "tfidf.safetensors").exists()
+
+
+def test_metrics_match_hand_computed_values():
+    themes, other = ("a", "b"), "other"
+    scores = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.7], [0.1, 0.2]])
+    data = {"primary": ["a", "b", "a", "other"], "labels": [["a"], ["b"], ["a"], []]}
+    r = evaluate_scores(scores, data, themes, other, np.array([0.5, 0.5]))
+    # predictions: a, b, b (0.7 > 0.6), other → 3/4 right
+    assert r["predictions"] == ["a", "b", "b", "other"]
+    assert r["accuracy"] == pytest.approx(0.75)
+    # per class F1: a: P=1 R=.5 → .667; b: P=.5 R=1 → .667; other: 1 → macro .778
+    assert r["macro_f1"] == pytest.approx((2 / 3 + 2 / 3 + 1) / 3)
+    # multi-label: predicted {a},{b},{a,b},{} vs gold {a},{b},{a},{} → tp 3, fp 1, fn 0 → 6/7
+    assert r["micro_f1_multilabel"] == pytest.approx(6 / 7)
+    assert r["confusion"]["matrix"] == [[1, 1, 0], [0, 1, 0], [0, 0, 1]]
+
+
+def test_calibration_error_hand_computed():
+    assert expected_calibration_error(np.array([0.95, 0.95]), np.array([1, 1])) == pytest.approx(0.05)
+    assert expected_calibration_error(np.array([0.05, 0.95]), np.array([0, 0])) == pytest.approx(0.5)
+
+
+def test_decide_falls_back_to_other():
+    d = decide(np.array([[0.3, 0.2]]), ("a", "b"), np.array([0.5, 0.5]), "other")[0]
+    assert d["theme"] == "other" and d["themes"] == []
+
+
+@pytest.mark.parametrize("line,problem", [
+    ('{"id": "1", "text": "文本", "primary": "sports"}', "unknown label 'sports'; allowed: industry"),
+    ('{"id": "1", "text": "  ", "primary": "other"}', "empty text"),
+    ('{"id": "1", "text": "文本", "primary": "other"', "malformed JSON"),
+    ('{"id": "1", "text": "文本"}', "no label"),
+])
+def test_bad_label_files_refuse_with_file_and_line(tmp_path, line, problem):
+    f = tmp_path / "bad.jsonl"
+    f.write_text('{"id": "0", "text": "好的", "primary": "other"}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        validate(f)
+    assert f"{f}:2: {problem}" in str(e.value)
+
+
+def test_duplicate_ids_are_warned(tmp_path):
+    f = tmp_path / "dup.jsonl"
+    rec = json.dumps({"id": "x", "text": "文本", "primary": "other"}, ensure_ascii=False)
+    f.write_text(rec + "\n" + rec + "\n", encoding="utf-8")
+    warnings = []
+    assert len(validate(f, warn=warnings.append)) == 2
+    assert "id 'x' appears 2 times" in warnings[0]
+
+
+def test_csv_labels(tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text('id,title,text,primary,labels\n1,标题,正文内容,recruitment,"recruitment;talent"\n', encoding="utf-8")
+    assert validate(f)[0]["labels"] == ["recruitment", "talent"]

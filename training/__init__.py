@@ -1,0 +1,1 @@
+"""Learning and evaluation: pretraining, theme fine-tuning, digest ranker, metrics."""

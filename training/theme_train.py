@@ -1,0 +1,185 @@
+"""Fine-tune a theme model (BERT or TF-IDF) on labelled articles; early stopping on dev macro-F1.
+
+`base_model` may be our shipped base or any local BERT-style folder (same code path);
+`init_from` continues from an existing theme model — the retraining workflow.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import yaml
+from sklearn.metrics import f1_score
+
+from xinwen.models.tfidf import TfidfThemeModel
+from xinwen.models.theme import encode, pad_batch
+from xinwen.models.theme_io import decide, tune_thresholds
+from xinwen.settings import bundled_model, file_sha256, load_config, load_labels
+from xinwen.training.labelled import load_labelled
+from xinwen.training.theme_card import write_theme_card
+from xinwen.ui import progress_bar, stderr
+
+
+def _targets(ds, themes) -> np.ndarray:
+    return np.array([[t in labs for t in themes] for labs in ds["labels"]], dtype=np.float32)
+
+
+def _macro_f1(scores, primary, themes, other, thresholds) -> float:
+    pred = [d["theme"] for d in decide(scores, themes, thresholds, other)]
+    return float(f1_score(primary, pred, labels=[*themes, other], average="macro", zero_division=0))
+
+
+def _fit_tfidf(cfg, train, dev, themes, other):
+    m = TfidfThemeModel(themes, cfg.get("tfidf", {})).fit(train["title"], train["text"], _targets(train, themes))
+    return m, m.predict_scores(dev["title"], dev["text"])
+
+
+def _load_bert(base_model: str | None, init_from: str | None, themes, random_init: bool):
+    from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+
+    src = init_from or base_model or bundled_model("base_model")
+    if src is None:
+        raise FileNotFoundError("no base model: pass --base-model DIR (any local BERT-style folder)")
+    src = str(src)
+    kw = dict(num_labels=len(themes), problem_type="multi_label_classification",
+              id2label=dict(enumerate(themes)), label2id={t: i for i, t in enumerate(themes)})
+    tok = AutoTokenizer.from_pretrained(src, local_files_only=True)
+    if random_init:
+        config = AutoConfig.from_pretrained(src, local_files_only=True, **kw)
+        return AutoModelForSequenceClassification.from_config(config), tok, src
+    model = AutoModelForSequenceClassification.from_pretrained(src, local_files_only=True, dtype=torch.float32, **kw)
+    return model, tok, src
+
+
+def train_theme(train_path: str, dev_path: str, out_dir: str, config: str | None = None,
+                base_model: str | None = None, init_from: str | None = None, random_init: bool = False,
+                quiet: bool = False, overrides: dict | None = None) -> dict:
+    """Library entry point behind `xinwen train`. Returns the dev metrics."""
+    cfg = load_config(config, "train")
+    for k, v in (overrides or {}).items():
+        cfg[k] = {**cfg.get(k, {}), **v} if isinstance(v, dict) else v
+    labels = load_labels()
+    themes, other = labels.themes, labels.other
+    seed = int(cfg.get("seed", 13))
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    warn = (lambda m: stderr.print(m)) if not quiet else (lambda m: None)
+    train, dev = load_labelled(train_path, labels, warn), load_labelled(dev_path, labels, warn)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    tfidf, tfidf_dev = _fit_tfidf(cfg, train, dev, themes, other)
+    meta: dict = {"themes": list(themes), "architecture": cfg["architecture"]}
+    history: list[dict] = []
+    if cfg["architecture"] == "tfidf":
+        tfidf.save(out)
+        dev_scores = tfidf_dev
+        meta["tfidf_weight"] = 1.0
+        src = None
+    else:
+        model, tok, src, dev_scores, history = _train_bert(cfg, train, dev, themes, other, base_model, init_from,
+                                                           random_init, quiet)
+        meta.update(max_length=cfg["bert"]["max_length"], head_fraction=cfg["bert"]["head_fraction"], base_model=src)
+        # blend with TF-IDF where dev says it helps (weight 0 keeps the pure BERT)
+        w, best = 0.0, -1.0
+        for cand in np.round(np.arange(0.0, 0.81, 0.1), 2) if cfg.get("ensemble_tfidf", True) else [0.0]:
+            s = (1 - cand) * dev_scores + cand * tfidf_dev
+            f = _macro_f1(s, dev["primary"], themes, other, tune_thresholds(s, dev["primary"], themes, other))
+            if f > best + 1e-4:
+                w, best = float(cand), f
+        meta["tfidf_weight"] = w
+        meta["bert_only_dev_macro_f1"] = _macro_f1(
+            dev_scores, dev["primary"], themes, other, tune_thresholds(dev_scores, dev["primary"], themes, other))
+        dev_scores = (1 - w) * dev_scores + w * tfidf_dev
+        model.save_pretrained(str(out))
+        tok.save_pretrained(str(out))
+        if w > 0:
+            tfidf.save(out)
+    th = tune_thresholds(dev_scores, dev["primary"], themes, other)
+    meta["thresholds"] = [float(x) for x in th]
+    (out / "xinwen.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False))
+    (out / "training_config.yaml").write_text(yaml.safe_dump(cfg, allow_unicode=True))
+    data = {"train": {"path": str(train_path), "sha256": file_sha256(train_path), "records": len(train)},
+            "dev": {"path": str(dev_path), "sha256": file_sha256(dev_path), "records": len(dev)},
+            "seed": seed, "base_model": str(src) if src else None, "init_from": init_from,
+            "random_init": random_init, "minutes": round((time.time() - t0) / 60, 1)}
+    (out / "data.json").write_text(json.dumps(data, indent=1, ensure_ascii=False))
+    from xinwen.training.evaluate import evaluate_scores
+
+    metrics = evaluate_scores(dev_scores, dev, themes, other, th)
+    tfidf_metrics = evaluate_scores(tfidf_dev, dev, themes, other,
+                                    tune_thresholds(tfidf_dev, dev["primary"], themes, other))
+    metrics["history"] = history
+    metrics["tfidf_baseline_dev"] = {k: tfidf_metrics[k] for k in ("accuracy", "macro_f1", "micro_f1_multilabel")}
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False))
+    write_theme_card(out, meta, data, metrics)
+    return metrics
+
+
+def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_init, quiet):
+    bc = cfg["bert"]
+    model, tok, src = _load_bert(base_model, init_from, themes, random_init)
+    y = torch.tensor(_targets(train, themes))
+    pos = y.sum(0).clamp_min(1.0)
+    pos_weight = ((len(y) - pos) / pos).clamp(max=bc["pos_weight_cap"])
+    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight)
+    full = encode(tok, train["title"], train["text"], bc["max_length"], bc["head_fraction"])
+    notitle = encode(tok, [None] * len(train), train["text"], bc["max_length"], bc["head_fraction"])
+    dev_seqs = encode(tok, dev["title"], dev["text"], bc["max_length"], bc["head_fraction"])
+    opt = torch.optim.AdamW(model.parameters(), lr=bc["lr"], weight_decay=bc["weight_decay"])
+    steps = bc["epochs"] * ((len(full) + bc["batch_size"] - 1) // bc["batch_size"])
+    from transformers import get_linear_schedule_with_warmup
+
+    sched = get_linear_schedule_with_warmup(opt, int(steps * bc["warmup_ratio"]), steps)
+    rng = random.Random(cfg.get("seed", 13))
+    best, best_state, best_scores, bad, history = -1.0, None, None, 0, []
+    with progress_bar(quiet) as bar:
+        task = bar.add_task("train", total=steps, info="")
+        for epoch in range(1, bc["epochs"] + 1):
+            model.train()
+            # length-bucketed shuffling: batches of similar length, in random order
+            idx = sorted(range(len(full)), key=lambda i: len(full[i]) + rng.random() * 40)
+            batches = [idx[i : i + bc["batch_size"]] for i in range(0, len(idx), bc["batch_size"])]
+            rng.shuffle(batches)
+            for bidx in batches:
+                seqs = [notitle[i] if rng.random() < bc["title_dropout"] else full[i] for i in bidx]
+                b = pad_batch(seqs, tok.pad_token_id)
+                loss = loss_fn(model(**b).logits, y[bidx])
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                opt.step()
+                sched.step()
+                opt.zero_grad(set_to_none=True)
+                bar.update(task, advance=1, info=f"epoch {epoch} loss {float(loss.detach()):.3f}")
+            scores = _scores(model, dev_seqs, tok.pad_token_id)
+            th = tune_thresholds(scores, dev["primary"], themes, other, rounds=1)
+            f1 = _macro_f1(scores, dev["primary"], themes, other, th)
+            history.append({"epoch": epoch, "dev_macro_f1": round(f1, 4)})
+            bar.console.log(f"epoch {epoch}: dev macro-F1 {f1:.3f}")
+            if f1 > best:
+                best, best_state, best_scores, bad = f1, copy.deepcopy(model.state_dict()), scores, 0
+            else:
+                bad += 1
+                if bad >= bc["patience"]:
+                    break
+    model.load_state_dict(best_state)
+    return model, tok, src, best_scores, history
+
+
+@torch.no_grad()
+def _scores(model, seqs, pad_id, batch_size: int = 64) -> np.ndarray:
+    model.eval()
+    order = np.argsort([len(s) for s in seqs])
+    out = np.zeros((len(seqs), model.config.num_labels), dtype=np.float32)
+    for i in range(0, len(order), batch_size):
+        idx = order[i : i + batch_size]
+        out[idx] = torch.sigmoid(model(**pad_batch([seqs[j] for j in idx], pad_id)).logits).numpy()
+    model.train()
+    return out

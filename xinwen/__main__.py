@@ -1,0 +1,3 @@
+from xinwen.cli import app
+
+app(prog_name="xinwen")

@@ -1,0 +1,214 @@
+"""The one Typer app. Each command is a thin wrapper over a library function in xinwen.*."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from xinwen import __version__
+from xinwen.settings import BUNDLED, bundled_model
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="xinwen: Chinese newspaper pages in; segmented, theme-tagged, digested articles out.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"xinwen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="Print the version and exit.")) -> None:
+    """xinwen: Chinese newspaper pages in; segmented, theme-tagged, digested articles out."""
+
+
+@app.command()
+def info(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """Show the version and the bundled models."""
+    data = {"version": __version__, **{k: (str(bundled_model(k)) if bundled_model(k) else None) for k in BUNDLED}}
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    for k, v in data.items():
+        typer.echo(f"{k:14} {v}")
+
+
+@app.command()
+def pretrain(
+    corpus: list[Path] = typer.Option(..., "--corpus", help="JSONL(.gz), CSV or text files.", exists=True),
+    out: Path = typer.Option(..., "-o", "--out", help="Output model folder."),
+    config: Optional[Path] = typer.Option(None, "--config", help="YAML config (default: configs/pretrain.yaml)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue from the folder's last checkpoint."),
+    max_minutes: Optional[float] = typer.Option(None, "--max-minutes", help="Stop cleanly and save after this long."),
+    max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Override training.max_steps."),
+) -> None:
+    """Pretrain the xinwen base: tokenizer + small Chinese BERT (whole-word masking)."""
+    from xinwen.training.pretrain import pretrain as run
+
+    m = run(corpus, out, config, resume=resume, max_minutes=max_minutes, max_steps=max_steps)
+    typer.echo(json.dumps({"step": m["step"], "heldout": m["heldout"], "baselines": m["baselines"]}))
+
+
+def _report_error(msg: str) -> None:
+    from xinwen.ui import stderr
+
+    stderr.print(f"[red]error[/red] {msg}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def segment(
+    inputs: list[str] = typer.Argument(..., help="Page text files, PDFs, directories, globs, or - for stdin."),
+    out: Optional[Path] = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: JSONL on stdout)."),
+    headlines: str = typer.Option("auto", help="Where headlines sit relative to bodies: auto|before|after."),
+) -> None:
+    """Split newspaper pages into articles (title, byline, captions, clean body)."""
+    from xinwen.inference.segmenter import segment_inputs
+    from xinwen.inference.writers import RecordWriter
+
+    errors: list[str] = []
+
+    def on_error(msg: str) -> None:
+        errors.append(msg)
+        _report_error(msg)
+
+    with RecordWriter(out) as w:
+        for rec in segment_inputs(inputs, on_error, headlines):
+            w.write(rec)
+    if w.count == 0:
+        raise typer.Exit(1)
+
+
+@app.command()
+def train(
+    train_file: Path = typer.Option(..., "--train", exists=True, help="Labelled JSONL/CSV."),
+    dev_file: Path = typer.Option(..., "--dev", exists=True, help="Labelled JSONL/CSV for early stopping and thresholds."),
+    out: Path = typer.Option(..., "-o", "--out", help="Output model folder."),
+    config: Optional[Path] = typer.Option(None, "--config", help="YAML config (default: configs/train.yaml)."),
+    base_model: Optional[str] = typer.Option(None, "--base-model", help="Any local BERT-style folder."),
+    init_from: Optional[str] = typer.Option(None, "--init-from", help="Continue from an existing theme model."),
+    architecture: Optional[str] = typer.Option(None, "--architecture", help="Override: bert or tfidf."),
+    random_init: bool = typer.Option(False, "--random-init", help="Same architecture as the base, untrained weights."),
+) -> None:
+    """Train a theme model on labelled articles (held-out metrics saved with it)."""
+    from xinwen.training.labelled import DataError
+    from xinwen.training.theme_train import train_theme
+
+    try:
+        m = train_theme(str(train_file), str(dev_file), str(out), str(config) if config else None, base_model,
+                        init_from, random_init, overrides={"architecture": architecture} if architecture else None)
+    except DataError as e:
+        _report_error(str(e))
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps({k: m[k] for k in ("accuracy", "macro_f1", "micro_f1_multilabel", "ece")}))
+
+
+@app.command()
+def evaluate(
+    model: Optional[str] = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
+    data: Path = typer.Option(..., "--data", exists=True, help="Labelled JSONL/CSV."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Folder for metrics.json, report.md, PNGs."),
+    compare: Optional[str] = typer.Option(None, "--compare", help="A second model folder, side by side."),
+    backend: str = typer.Option("torch", "--backend", help="torch or onnx."),
+) -> None:
+    """Score theme model(s) on labelled data: accuracy, macro-F1, per-class report, confusion."""
+    from xinwen.training.evaluate import confusion_text, evaluate_model
+
+    res = evaluate_model(model, str(data), str(report) if report else None, compare, backend)
+    for name, r in res.items():
+        typer.echo(f"== {name}: {r['model_dir']}\naccuracy {r['accuracy']:.3f}  macro-F1 {r['macro_f1']:.3f}  "
+                   f"micro-F1 {r['micro_f1_multilabel']:.3f}  ECE {r['ece']:.3f}\n{r['report_text']}\n"
+                   f"{confusion_text(r['confusion'])}")
+
+
+@app.command()
+def classify(
+    inputs: list[str] = typer.Argument(..., help="Article JSONL/CSV, or pages (text/PDF), dirs, globs, -."),
+    out: Optional[Path] = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: stdout)."),
+    model: Optional[str] = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
+    backend: str = typer.Option("torch", "--backend", help="torch or onnx."),
+) -> None:
+    """Tag each article with its theme, themes over threshold, and per-theme scores."""
+    from xinwen.inference.pipeline import Pipeline
+
+    n = Pipeline(theme_model=model, backend=backend, digest=False).process(inputs, out, on_error=_report_error)
+    if n == 0:
+        raise typer.Exit(1)
+
+
+@app.command()
+def summarize(
+    inputs: list[str] = typer.Argument(..., help="Article JSONL/CSV, or pages (text/PDF), dirs, globs, -."),
+    out: Optional[Path] = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: stdout)."),
+    max_chars: int = typer.Option(30, "--max-chars", help="Longest digest, in characters."),
+    method: str = typer.Option("learned", "--method", help="learned | lead | textrank."),
+    model: Optional[str] = typer.Option(None, "--model", help="Digest model folder (default: bundled)."),
+) -> None:
+    """Add a headline-length extractive digest to each article."""
+    from xinwen.inference.pipeline import Pipeline
+
+    try:
+        p = Pipeline(classify=False, digest_method=method, digest_model=model, max_chars=max_chars)
+    except (ValueError, FileNotFoundError) as e:
+        _report_error(str(e))
+        raise typer.Exit(2) from None
+    if p.process(inputs, out, on_error=_report_error) == 0:
+        raise typer.Exit(1)
+
+
+@app.command("train-digest")
+def train_digest(
+    corpus: list[Path] = typer.Option(..., "--corpus", exists=True, help="JSONL(.gz)/CSV with title and text."),
+    out: Path = typer.Option(..., "-o", "--out", help="Output digest model folder."),
+    config: Optional[Path] = typer.Option(None, "--config", help="YAML config (default: configs/digest.yaml)."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Override train_items."),
+) -> None:
+    """Train the digest span ranker on (body, real headline) pairs."""
+    from xinwen.training.digest_train import train_digest as run
+
+    typer.echo(json.dumps(run([str(c) for c in corpus], str(out), str(config) if config else None, limit=limit)))
+
+
+@app.command("evaluate-digest")
+def evaluate_digest(
+    data: Path = typer.Option(..., "--data", exists=True, help="JSONL/CSV records with title and text."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Folder for metrics.json and report.md."),
+    model: Optional[str] = typer.Option(None, "--model", help="Digest model folder (default: bundled)."),
+    max_chars: int = typer.Option(30, "--max-chars"),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Score only the first N records."),
+) -> None:
+    """Char ROUGE-1/2/L of digests vs titles, beside Lead-1, TextRank and the oracle span."""
+    from xinwen.training.digest_train import evaluate_digest_file
+
+    res = evaluate_digest_file(str(data), str(report) if report else None, model, max_chars, limit)
+    typer.echo(f"{'method':10} ROUGE-1 ROUGE-2 ROUGE-L   (n={res['n']})")
+    for m, r in res.items():
+        if m != "n":
+            typer.echo(f"{m:10} {r['rouge1']:.3f}   {r['rouge2']:.3f}   {r['rougeL']:.3f}")
+
+
+@app.command()
+def run(
+    inputs: list[str] = typer.Argument(..., help="Pages (text/PDF), article JSONL/CSV, dirs, globs."),
+    out: Path = typer.Option(..., "-o", "--out", help=".jsonl or .csv; errors go to <stem>.errors.jsonl."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write an HTML briefing here."),
+    resume: bool = typer.Option(False, "--resume", help="Skip inputs already done; redo nothing."),
+    model: Optional[str] = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
+    backend: str = typer.Option("torch", "--backend", help="torch or onnx."),
+    method: str = typer.Option("learned", "--method", help="Digest method: learned | lead | textrank."),
+) -> None:
+    """The daily job: segment, classify and digest everything; exit 0 when anything succeeded."""
+    from xinwen.inference.batch import run_batch
+    from xinwen.inference.pipeline import Pipeline
+    from xinwen.ui import stderr
+
+    s = run_batch(inputs, out, Pipeline(theme_model=model, backend=backend, digest_method=method), resume, report)
+    for e in s.error_list:
+        _report_error(e["reason"])
+    stderr.print(s.line(), highlight=False)
+    if s.articles == 0 and s.skipped == 0:
+        raise typer.Exit(1)

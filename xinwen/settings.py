@@ -1,0 +1,82 @@
+"""Shared settings: where configs and bundled models live, and the label taxonomy.
+
+Everything that names a label or a bundled path goes through here, so the taxonomy is
+read from `configs/labels.yaml` once instead of being spelled out across modules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+BUNDLED = {
+    "base_model": ASSETS / "base",
+    "theme_model": ASSETS / "theme",
+    "digest_model": ASSETS / "digest",
+}
+
+
+def config_path(name: str) -> Path:
+    """Path of a shipped YAML config (`labels`, `pretrain`, `train`, `digest`)."""
+    return Path(str(resources.files("xinwen.configs").joinpath(f"{name}.yaml")))
+
+
+def load_config(path: str | Path | None, default: str) -> dict[str, Any]:
+    """Read a YAML config file, falling back to the shipped one named `default`."""
+    p = Path(path) if path else config_path(default)
+    with open(p, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{p}: a config must be a YAML mapping")
+    return data
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The theme taxonomy: six themes (model outputs, in order) plus the fallback `other`."""
+
+    themes: tuple[str, ...]
+    other: str
+    zh: dict[str, str]
+    definitions: dict[str, str]
+
+    @property
+    def primary_classes(self) -> tuple[str, ...]:
+        return (*self.themes, self.other)
+
+
+@lru_cache(maxsize=4)
+def load_labels(path: str | None = None) -> Labels:
+    cfg = load_config(path, "labels")
+    themes = tuple(t["id"] for t in cfg["themes"])
+    other = cfg["other"]["id"]
+    zh = {t["id"]: t["zh"] for t in cfg["themes"]} | {other: cfg["other"]["zh"]}
+    defs = {t["id"]: t["definition"] for t in cfg["themes"]} | {other: cfg["other"]["definition"]}
+    return Labels(themes, other, zh, defs)
+
+
+def bundled_model(key: str) -> Path | None:
+    """The bundled model folder for `key`, or None when it has not been shipped yet."""
+    p = BUNDLED[key]
+    return p if (p / "config.json").exists() or (p / "digest.json").exists() else None
+
+
+def file_sha256(path: str | Path, limit: int | None = None) -> str:
+    """Content hash recorded with every trained model, so results can be traced to data."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def stable_bucket(key: str, n: int) -> int:
+    """Deterministic hash bucket (unlike hash()), used for held-out splits of streamed data."""
+    return int(hashlib.md5(key.encode("utf-8")).hexdigest()[:8], 16) % n
