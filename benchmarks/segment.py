@@ -17,7 +17,7 @@ import random
 import re
 from pathlib import Path
 
-from xinwen.inference.segment import Line, segment_lines, segment_text
+from xinwen.inference.segment import segment_lines, segment_text
 from xinwen.inference.sources import read_pages
 
 ns = lambda s: re.sub(r"\s", "", s or "")  # noqa: E731
@@ -42,7 +42,7 @@ def match(pred: list[dict], truth: list[dict]) -> tuple[int, int, int, int]:
             if inter >= 0.9 * len(tg) and inter >= 0.9 * len(pg):
                 used.add(i)
                 found += 1
-                titles += ns(p.get("title")) == ns(t.get("title"))
+                titles += ns(p.get("title")) == ns(t.get("title")) or ns((p.get("kicker") or "") + (p.get("title") or "")) == ns(t.get("title"))
                 break
     return found, len(pred), len(truth), titles
 
@@ -60,7 +60,8 @@ def rmrb(shared: Path) -> dict[str, list[tuple]]:
             f = d / (f"{stem}.pdf" if kind == "pdf" else f"{stem}.{kind}.txt")
             if not f.exists():
                 continue
-            pred = [vars(a) for p in read_pages(str(f)) for a in segment_lines(p.lines)]
+            pred = [vars(a) for p in read_pages(str(f))
+                    for a in (p.articles if p.articles is not None else segment_lines(p.lines))]
             res[kind].append(match(pred, truth))
     return res
 

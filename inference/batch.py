@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from xinwen.inference.articles import articles_from
 from xinwen.inference.pipeline import Pipeline
 from xinwen.inference.sources import expand_inputs
 from xinwen.inference.writers import RecordWriter
+
 from xinwen.ui import progress_bar
 
 

@@ -10,7 +10,6 @@ import html
 import json
 import os
 import tempfile
-from collections import Counter
 from datetime import datetime
 from pathlib import Path
 

@@ -6,8 +6,8 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-
 from xinwen.inference.spans import Span, candidates, normalise_body, sentences
+
 from xinwen.settings import bundled_model
 
 METHODS = ("learned", "lead", "textrank")

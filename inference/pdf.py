@@ -8,20 +8,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from xinwen.inference.encoding import InputError
-from xinwen.inference.segment import Line
+from xinwen.inference.pdf_layout import segment_pdf_page
+from xinwen.inference.segment import Article, Line
 
 HEADLINE_RATIO = 1.3
 
 
-def pdf_pages(path: str | Path, name: str | None = None) -> Iterator[list[Line]]:
-    """Yield each page's lines; raise InputError for unreadable PDFs or ones without text."""
+def pdf_pages(path: str | Path, name: str | None = None) -> Iterator[tuple[list[Line], list[Article] | None]]:
+    """Yield each page's lines (font-size headline hints) and its layout-segmented articles
+    (None where the page has no headline set larger than its body text); raise InputError
+    for unreadable PDFs or ones without a text layer."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTTextBox, LTTextLine
     from pdfminer.pdfparser import PDFSyntaxError
 
     name = name or str(path)
     try:
-        pages = list(extract_pages(str(path), laparams=LAParams(line_margin=0.3, boxes_flow=0.5)))
+        pages = list(extract_pages(str(path), laparams=LAParams()))
     except (PDFSyntaxError, ValueError, TypeError, KeyError) as e:
         raise InputError(f"{name}: not a readable PDF ({type(e).__name__})") from None
     any_text = False
@@ -40,6 +43,7 @@ def pdf_pages(path: str | Path, name: str | None = None) -> Iterator[list[Line]]
         if rows:
             any_text = True
         body = statistics.median([s for _, s in rows]) if rows else 0.0
-        yield [Line(t, s >= body * HEADLINE_RATIO) for t, s in rows]
+        arts = segment_pdf_page(page) if rows else []
+        yield [Line(t, s >= body * HEADLINE_RATIO) for t, s in rows], (arts or None)
     if not any_text:
         raise InputError(f"{name}: PDF has no text layer; run OCR on it first")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from xinwen.inference.articles import chunks, iter_articles
 from xinwen.inference.writers import RecordWriter
+
 from xinwen.ui import progress_bar
 
 

@@ -10,7 +10,7 @@ from xinwen.inference.sources import Page, expand_inputs, read_pages
 
 
 def page_records(page: Page, headlines: str = "auto") -> list[dict]:
-    arts = segment_lines(page.lines, headlines)
+    arts = page.articles if page.articles is not None else segment_lines(page.lines, headlines)
     return [a.record(id=f"{page.stem}#p{page.page}-{n}", source=page.source, page=page.page)
             for n, a in enumerate(arts, 1)]
 

@@ -29,6 +29,7 @@ class Page:
     stem: str
     page: int
     lines: list[Line]
+    articles: list | None = None  # already segmented by layout (PDF pages)
 
 
 def expand_inputs(inputs: list[str]) -> Iterator[str]:
@@ -81,8 +82,8 @@ def read_pages(path: str) -> Iterator[Page]:
 
         if not Path(path).exists():
             raise InputError(f"{path}: no such file")
-        for i, lines in enumerate(pdf_pages(path), 1):
-            yield Page(path, stem, i, lines)
+        for i, (lines, arts) in enumerate(pdf_pages(path), 1):
+            yield Page(path, stem, i, lines, arts)
         return
     text = decode_bytes(_read_bytes(path), path)
     for i, chunk in enumerate(text.split("\f"), 1):

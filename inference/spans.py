@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 import jieba
-
 from xinwen.inference.textclean import repair_spacing
 
 _SENT_END = re.compile(r"([。！？!?；;…]+[”’」』）)]*|\n)")

@@ -101,7 +101,7 @@ def paragraphs(lines: list[str]) -> list[str]:
             cur = []
         cur.append(s)
         short = widths[i] < col - 1.0 or col == 0.0
-        if s[-1] not in NO_LINE_END and (ends_sentence(s) and short or widths[i] < col * 0.6 and not s[-1] in "，、"):
+        if s[-1] not in NO_LINE_END and (ends_sentence(s) and short or widths[i] < col * 0.6 and s[-1] not in "，、"):
             paras.append(cur)
             cur = []
     if cur:

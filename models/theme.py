@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
-
 from xinwen.models.tfidf import TfidfThemeModel
 from xinwen.models.theme_io import decide, head_tail
+
 from xinwen.settings import Labels, bundled_model, load_labels
 
 

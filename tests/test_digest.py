@@ -2,7 +2,6 @@
 
 import jieba
 import pytest
-
 from xinwen.inference.digest import Digester, lead, textrank
 from xinwen.inference.rouge import lcs, rouge_all, rouge_l, rouge_n
 from xinwen.inference.spans import candidates, clauses, normalise_body, sentences, skip_boilerplate

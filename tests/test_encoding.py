@@ -1,7 +1,6 @@
 import codecs
 
 import pytest
-
 from xinwen.inference.encoding import InputError, decode_bytes
 
 TEXT = "洞口县为破解基层社会治理难题，探索出以“积分换项目”新模式。\n第二段。"

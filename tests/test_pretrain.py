@@ -4,10 +4,10 @@ import json
 
 import pytest
 import torch
-
-from tests.conftest import FIX
 from xinwen.training.masking import char_word_ids, mask_batch, token_word_ids
 from xinwen.training.pretrain import Pretrainer, pretrain
+
+from tests.conftest import FIX
 
 TINY = {
     "seed": 1,

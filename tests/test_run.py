@@ -4,11 +4,11 @@ import json
 import shutil
 
 import pytest
-
-from tests.conftest import ROOT
 from xinwen.inference.batch import run_batch
 from xinwen.inference.pipeline import Pipeline
 from xinwen.training.theme_train import train_theme
+
+from tests.conftest import ROOT
 
 PAGE = ROOT / "examples" / "hunan-daily-2022-regional-page.txt"
 

@@ -5,9 +5,9 @@ import random
 import re
 
 import pytest
+from xinwen.inference.segment import byline_names, segment_text, split_byline
 
 from tests.conftest import FIX, ROOT
-from xinwen.inference.segment import byline_names, segment_text, split_byline
 
 ns = lambda s: re.sub(r"\s", "", s or "")  # noqa: E731  (gold compares with whitespace removed)
 

@@ -4,13 +4,13 @@ import json
 
 import numpy as np
 import pytest
-
 from xinwen.models.theme import ThemeModel
 from xinwen.models.theme_io import decide
-from xinwen.settings import load_labels
 from xinwen.training.evaluate import evaluate_scores, expected_calibration_error
 from xinwen.training.labelled import DataError, validate
 from xinwen.training.theme_train import train_theme
+
+from xinwen.settings import load_labels
 
 FAST = {"bert": {"max_length": 64, "head_fraction": 0.7, "title_dropout": 0.2, "epochs": 2, "batch_size": 8,
                  "lr": 0.001, "weight_decay": 0.0, "warmup_ratio": 0.1, "patience": 2, "pos_weight_cap": 5.0},

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-
 from xinwen.inference.digest import Digester, lead, textrank
 from xinwen.inference.rouge import rouge_all, rouge_l, strip_ws
 from xinwen.inference.spans import candidates, normalise_body
 from xinwen.models.digest import FEATURES, DigestRanker, span_features
-from xinwen.settings import file_sha256, load_config, stable_bucket
 from xinwen.training.corpus import iter_items
+
+from xinwen.settings import file_sha256, load_config, stable_bucket
 from xinwen.ui import progress_bar
 
 

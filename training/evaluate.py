@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
-
 from xinwen.models.theme_io import decide
+
 from xinwen.settings import load_labels
 
 

@@ -13,8 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 from datasets import Dataset, load_dataset
-
 from xinwen.inference.encoding import decode_bytes
+
 from xinwen.settings import Labels, load_labels
 
 

@@ -20,13 +20,13 @@ import torch
 import yaml
 from safetensors.torch import load_model, save_model
 from transformers import AutoTokenizer, get_linear_schedule_with_warmup
-
 from xinwen.models.bert import masked_lm_logits, new_masked_lm
 from xinwen.models.tokenizer import train_tokenizer
-from xinwen.settings import file_sha256, load_config, stable_bucket
 from xinwen.training.corpus import item_text, iter_items
 from xinwen.training.masking import char_word_ids, mask_batch, token_word_ids
 from xinwen.training.pretrain_report import write_card, write_curve
+
+from xinwen.settings import file_sha256, load_config, stable_bucket
 from xinwen.ui import log_line, progress_bar
 
 

@@ -16,13 +16,13 @@ import numpy as np
 import torch
 import yaml
 from sklearn.metrics import f1_score
-
 from xinwen.models.tfidf import TfidfThemeModel
 from xinwen.models.theme import encode, pad_batch
 from xinwen.models.theme_io import decide, tune_thresholds
-from xinwen.settings import bundled_model, file_sha256, load_config, load_labels
 from xinwen.training.labelled import load_labelled
 from xinwen.training.theme_card import write_theme_card
+
+from xinwen.settings import bundled_model, file_sha256, load_config, load_labels
 from xinwen.ui import progress_bar, stderr
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -42,10 +41,10 @@ def info(as_json: bool = typer.Option(False, "--json", help="Machine-readable ou
 def pretrain(
     corpus: list[Path] = typer.Option(..., "--corpus", help="JSONL(.gz), CSV or text files.", exists=True),
     out: Path = typer.Option(..., "-o", "--out", help="Output model folder."),
-    config: Optional[Path] = typer.Option(None, "--config", help="YAML config (default: configs/pretrain.yaml)."),
+    config: Path | None = typer.Option(None, "--config", help="YAML config (default: configs/pretrain.yaml)."),
     resume: bool = typer.Option(False, "--resume", help="Continue from the folder's last checkpoint."),
-    max_minutes: Optional[float] = typer.Option(None, "--max-minutes", help="Stop cleanly and save after this long."),
-    max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Override training.max_steps."),
+    max_minutes: float | None = typer.Option(None, "--max-minutes", help="Stop cleanly and save after this long."),
+    max_steps: int | None = typer.Option(None, "--max-steps", help="Override training.max_steps."),
 ) -> None:
     """Pretrain the xinwen base: tokenizer + small Chinese BERT (whole-word masking)."""
     from xinwen.training.pretrain import pretrain as run
@@ -63,7 +62,7 @@ def _report_error(msg: str) -> None:
 @app.command()
 def segment(
     inputs: list[str] = typer.Argument(..., help="Page text files, PDFs, directories, globs, or - for stdin."),
-    out: Optional[Path] = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: JSONL on stdout)."),
+    out: Path | None = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: JSONL on stdout)."),
     headlines: str = typer.Option("auto", help="Where headlines sit relative to bodies: auto|before|after."),
 ) -> None:
     """Split newspaper pages into articles (title, byline, captions, clean body)."""
@@ -88,10 +87,10 @@ def train(
     train_file: Path = typer.Option(..., "--train", exists=True, help="Labelled JSONL/CSV."),
     dev_file: Path = typer.Option(..., "--dev", exists=True, help="Labelled JSONL/CSV for early stopping and thresholds."),
     out: Path = typer.Option(..., "-o", "--out", help="Output model folder."),
-    config: Optional[Path] = typer.Option(None, "--config", help="YAML config (default: configs/train.yaml)."),
-    base_model: Optional[str] = typer.Option(None, "--base-model", help="Any local BERT-style folder."),
-    init_from: Optional[str] = typer.Option(None, "--init-from", help="Continue from an existing theme model."),
-    architecture: Optional[str] = typer.Option(None, "--architecture", help="Override: bert or tfidf."),
+    config: Path | None = typer.Option(None, "--config", help="YAML config (default: configs/train.yaml)."),
+    base_model: str | None = typer.Option(None, "--base-model", help="Any local BERT-style folder."),
+    init_from: str | None = typer.Option(None, "--init-from", help="Continue from an existing theme model."),
+    architecture: str | None = typer.Option(None, "--architecture", help="Override: bert or tfidf."),
     random_init: bool = typer.Option(False, "--random-init", help="Same architecture as the base, untrained weights."),
 ) -> None:
     """Train a theme model on labelled articles (held-out metrics saved with it)."""
@@ -109,10 +108,10 @@ def train(
 
 @app.command()
 def evaluate(
-    model: Optional[str] = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
+    model: str | None = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
     data: Path = typer.Option(..., "--data", exists=True, help="Labelled JSONL/CSV."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Folder for metrics.json, report.md, PNGs."),
-    compare: Optional[str] = typer.Option(None, "--compare", help="A second model folder, side by side."),
+    report: Path | None = typer.Option(None, "--report", help="Folder for metrics.json, report.md, PNGs."),
+    compare: str | None = typer.Option(None, "--compare", help="A second model folder, side by side."),
     backend: str = typer.Option("torch", "--backend", help="torch or onnx."),
 ) -> None:
     """Score theme model(s) on labelled data: accuracy, macro-F1, per-class report, confusion."""
@@ -128,8 +127,8 @@ def evaluate(
 @app.command()
 def classify(
     inputs: list[str] = typer.Argument(..., help="Article JSONL/CSV, or pages (text/PDF), dirs, globs, -."),
-    out: Optional[Path] = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: stdout)."),
-    model: Optional[str] = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
+    out: Path | None = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: stdout)."),
+    model: str | None = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
     backend: str = typer.Option("torch", "--backend", help="torch or onnx."),
 ) -> None:
     """Tag each article with its theme, themes over threshold, and per-theme scores."""
@@ -143,10 +142,10 @@ def classify(
 @app.command()
 def summarize(
     inputs: list[str] = typer.Argument(..., help="Article JSONL/CSV, or pages (text/PDF), dirs, globs, -."),
-    out: Optional[Path] = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: stdout)."),
+    out: Path | None = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: stdout)."),
     max_chars: int = typer.Option(30, "--max-chars", help="Longest digest, in characters."),
     method: str = typer.Option("learned", "--method", help="learned | lead | textrank."),
-    model: Optional[str] = typer.Option(None, "--model", help="Digest model folder (default: bundled)."),
+    model: str | None = typer.Option(None, "--model", help="Digest model folder (default: bundled)."),
 ) -> None:
     """Add a headline-length extractive digest to each article."""
     from xinwen.inference.pipeline import Pipeline
@@ -164,8 +163,8 @@ def summarize(
 def train_digest(
     corpus: list[Path] = typer.Option(..., "--corpus", exists=True, help="JSONL(.gz)/CSV with title and text."),
     out: Path = typer.Option(..., "-o", "--out", help="Output digest model folder."),
-    config: Optional[Path] = typer.Option(None, "--config", help="YAML config (default: configs/digest.yaml)."),
-    limit: Optional[int] = typer.Option(None, "--limit", help="Override train_items."),
+    config: Path | None = typer.Option(None, "--config", help="YAML config (default: configs/digest.yaml)."),
+    limit: int | None = typer.Option(None, "--limit", help="Override train_items."),
 ) -> None:
     """Train the digest span ranker on (body, real headline) pairs."""
     from xinwen.training.digest_train import train_digest as run
@@ -176,10 +175,10 @@ def train_digest(
 @app.command("evaluate-digest")
 def evaluate_digest(
     data: Path = typer.Option(..., "--data", exists=True, help="JSONL/CSV records with title and text."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Folder for metrics.json and report.md."),
-    model: Optional[str] = typer.Option(None, "--model", help="Digest model folder (default: bundled)."),
+    report: Path | None = typer.Option(None, "--report", help="Folder for metrics.json and report.md."),
+    model: str | None = typer.Option(None, "--model", help="Digest model folder (default: bundled)."),
     max_chars: int = typer.Option(30, "--max-chars"),
-    limit: Optional[int] = typer.Option(None, "--limit", help="Score only the first N records."),
+    limit: int | None = typer.Option(None, "--limit", help="Score only the first N records."),
 ) -> None:
     """Char ROUGE-1/2/L of digests vs titles, beside Lead-1, TextRank and the oracle span."""
     from xinwen.training.digest_train import evaluate_digest_file
@@ -195,9 +194,9 @@ def evaluate_digest(
 def run(
     inputs: list[str] = typer.Argument(..., help="Pages (text/PDF), article JSONL/CSV, dirs, globs."),
     out: Path = typer.Option(..., "-o", "--out", help=".jsonl or .csv; errors go to <stem>.errors.jsonl."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Write an HTML briefing here."),
+    report: Path | None = typer.Option(None, "--report", help="Write an HTML briefing here."),
     resume: bool = typer.Option(False, "--resume", help="Skip inputs already done; redo nothing."),
-    model: Optional[str] = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
+    model: str | None = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
     backend: str = typer.Option("torch", "--backend", help="torch or onnx."),
     method: str = typer.Option("learned", "--method", help="Digest method: learned | lead | textrank."),
 ) -> None:
@@ -212,3 +211,18 @@ def run(
     stderr.print(s.line(), highlight=False)
     if s.articles == 0 and s.skipped == 0:
         raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    model: str = typer.Option(..., "--model", help="BERT theme model folder."),
+    onnx: bool = typer.Option(True, "--onnx/--no-onnx", help="Write an ONNX Runtime version."),
+    quantize: str | None = typer.Option(None, "--quantize", help="int8: dynamic int8 weights."),
+) -> None:
+    """Export a theme model for ONNX Runtime (`--backend onnx` then uses it)."""
+    from xinwen.inference.onnx_backend import export_onnx
+
+    if not onnx:
+        raise typer.BadParameter("only --onnx export exists")
+    for p in export_onnx(model, quantize):
+        typer.echo(str(p))

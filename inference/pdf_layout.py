@@ -1,0 +1,254 @@
+"""Layout-based segmentation of PDF pages: headlines by font size, articles by geometry.
+
+Flat text from a multi-column newspaper PDF interleaves articles, so a PDF page is cut
+into articles on the page itself: headline lines (set ≥1.7× the body size) are grouped into
+headline blocks (vertical single-character titles included); every body text box goes to
+the nearest block above it that overlaps it horizontally (else the nearest block); each
+article's boxes are then read column by column and joined with the text cleanup rules.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from xinwen.inference.segment import Article, _byline_of, byline_names, is_furniture
+from xinwen.inference.textclean import paragraphs, repair_spacing
+
+HEADLINE = 1.7   # × body size: titles, kickers, subtitles
+BYLINE = 1.1     # × body size: bylines are set a little larger than body text
+
+
+@dataclass
+class TLine:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    text: str
+
+
+@dataclass
+class Block:
+    lines: list[TLine] = field(default_factory=list)
+
+    @property
+    def x0(self) -> float:
+        return min(x.x0 for x in self.lines)
+
+    @property
+    def x1(self) -> float:
+        return max(x.x1 for x in self.lines)
+
+    @property
+    def y0(self) -> float:
+        return min(x.y0 for x in self.lines)
+
+    @property
+    def y1(self) -> float:
+        return max(x.y1 for x in self.lines)
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def page_lines(page) -> tuple[list[list[TLine]], float]:
+    """Text boxes (as lists of lines) of one pdfminer page, and the body font size."""
+    from pdfminer.layout import LTChar, LTTextBox, LTTextLine
+
+    boxes: list[list[TLine]] = []
+    sizes: Counter[float] = Counter()
+    for box in page:
+        if not isinstance(box, LTTextBox):
+            continue
+        lines = []
+        for ln in box:
+            if not isinstance(ln, LTTextLine):
+                continue
+            chars, seen = [], set()
+            for c in ln:
+                if isinstance(c, LTChar):
+                    key = (c.get_text(), round(c.x0), round(c.y0))
+                    if key in seen:  # fake bold: the same glyph drawn twice at one place
+                        continue
+                    seen.add(key)
+                    chars.append(c)
+                elif c.get_text() == " ":
+                    chars.append(c)
+            cs = [c.size for c in chars if isinstance(c, LTChar) and c.get_text().strip()]
+            t = "".join(c.get_text() for c in chars).strip()
+            if cs and t:
+                lines.append(TLine(ln.x0, ln.y0, ln.x1, ln.y1, statistics.median(cs), t))
+                sizes[round(statistics.median(cs), 1)] += len(t)
+        if lines:
+            boxes.append(lines)
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    return boxes, body
+
+
+def _merge_text(a: str, b: str) -> str:
+    """Join two pieces of one headline row, dropping text drawn twice (`发展新方位` in both)."""
+    if b in a:
+        return a
+    if a in b:
+        return b
+    for k in range(min(len(a), len(b)), 0, -1):
+        if a.endswith(b[:k]):
+            return a + b[k:]
+    return a + b
+
+
+def merge_rows(lines: list[TLine]) -> list[TLine]:
+    """One headline row may come as several overlapping line objects; make it one line."""
+    out: list[TLine] = []
+    for ln in sorted(lines, key=lambda x: (-round(x.y0), x.x0)):
+        h = ln.y1 - ln.y0
+        prev = out[-1] if out else None
+        if prev and abs(prev.y0 - ln.y0) < 0.3 * h and ln.x0 - prev.x1 < h and abs(prev.size - ln.size) < 1:
+            prev.text = _merge_text(prev.text, ln.text)
+            prev.x0, prev.x1 = min(prev.x0, ln.x0), max(prev.x1, ln.x1)
+            prev.y1 = max(prev.y1, ln.y1)
+        else:
+            out.append(TLine(ln.x0, ln.y0, ln.x1, ln.y1, ln.size, ln.text))
+    return out
+
+
+def headline_blocks(lines: list[TLine]) -> list[Block]:
+    """Group headline lines: vertically adjacent and horizontally overlapping, or a vertical stack."""
+    blocks: list[Block] = []
+    for ln in sorted(merge_rows(lines), key=lambda x: (-x.y1, x.x0)):
+        for b in blocks:
+            last = min(b.lines, key=lambda x: x.y0)
+            gap = last.y0 - ln.y1
+            h = max(last.y1 - last.y0, ln.y1 - ln.y0)
+            if -h * 0.5 <= gap <= h * 1.2 and _overlap(ln.x0, ln.x1, b.x0, b.x1) > 0:
+                b.lines.append(ln)
+                break
+        else:
+            blocks.append(Block([ln]))
+    return blocks
+
+
+def _block_text(b: Block) -> tuple[str | None, str | None, str | None]:
+    """kicker, title, subtitle: the largest type is the title, above it kicker, below subtitle."""
+    lines = sorted(b.lines, key=lambda x: -x.y1)
+    if _is_vertical(b):
+        return None, "".join(repair_spacing(x.text) for x in lines), None
+    big = max(x.size for x in lines)
+    idx = [i for i, x in enumerate(lines) if x.size >= big * 0.9]
+    first, last = idx[0], idx[-1]
+    fix = lambda ls: " ".join(repair_spacing(x.text, keep_phrase_spaces=True) for x in ls) or None  # noqa: E731
+    title = "".join(repair_spacing(x.text, keep_phrase_spaces=True) for x in lines[first : last + 1])
+    return fix(lines[:first]), title, fix(lines[last + 1 :])
+
+
+def _read_order(boxes: list[list[TLine]], col_width: float) -> list[TLine]:
+    """Columns left to right, top to bottom inside a column."""
+    lines = [ln for b in boxes for ln in b]
+    return sorted(lines, key=lambda x: (round(x.x0 / (col_width * 0.8)), -x.y1))
+
+
+def _is_vertical(b: Block) -> bool:
+    return len(b.lines) > 2 and all(len(repair_spacing(x.text)) <= 2 for x in b.lines)
+
+
+@dataclass
+class Rules:
+    """Drawn separators: frames around boxed articles and horizontal rules between articles."""
+
+    frames: list[tuple[float, float, float, float]] = field(default_factory=list)
+    hlines: list[tuple[float, float, float]] = field(default_factory=list)  # x0, x1, y
+
+    @classmethod
+    def of(cls, page) -> Rules:
+        from pdfminer.layout import LTCurve, LTLine, LTRect
+
+        r = cls()
+        for o in page:
+            if not isinstance(o, (LTLine, LTRect, LTCurve)):
+                continue
+            w, h = o.x1 - o.x0, o.y1 - o.y0
+            if w > 100 and h > 100 and isinstance(o, LTRect):
+                r.frames.append((o.x0, o.y0, o.x1, o.y1))
+            elif w > 100 and h < 6:
+                r.hlines.append((o.x0, o.x1, (o.y0 + o.y1) / 2))
+        return r
+
+    def frame_of(self, x: float, y: float) -> int | None:
+        inside = [i for i, (a, b, c, d) in enumerate(self.frames) if a <= x <= c and b <= y <= d]
+        return min(inside, key=lambda i: (self.frames[i][2] - self.frames[i][0]) * (self.frames[i][3] - self.frames[i][1])) if inside else None
+
+    def separated(self, x0: float, x1: float, y_low: float, y_high: float) -> bool:
+        return any(y_low < y < y_high and _overlap(x0, x1, a, b) > (x1 - x0) * 0.5 for a, b, y in self.hlines)
+
+
+def _owner(box: list[TLine], blocks: list[Block], col: float, rules: Rules | None = None) -> int | None:
+    """Nearest headline block above the box that overlaps it horizontally; a vertical title
+    owns the boxes beside it; else the nearest block at all. Drawn frames and rules bound
+    an article: a box in a frame belongs to a block in the same frame, and no block claims
+    a box across a horizontal rule."""
+    if not blocks:
+        return None
+    rules = rules or Rules()
+    x0, x1 = min(x.x0 for x in box), max(x.x1 for x in box)
+    top = max(x.y1 for x in box)
+    frame = rules.frame_of((x0 + x1) / 2, (top + min(x.y0 for x in box)) / 2)
+    same = [i for i, b in enumerate(blocks) if rules.frame_of((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2) == frame]
+    if frame is not None and not same:
+        frame = None
+        same = [i for i, b in enumerate(blocks) if rules.frame_of((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2) is None]
+    pool = same or list(range(len(blocks)))
+    cands = []
+    for i in pool:
+        blk = blocks[i]
+        if _is_vertical(blk):
+            if blk.y0 - col <= top <= blk.y1 + col * 0.5:
+                gap = max(blk.x0 - x1, x0 - blk.x1, 0.0)
+                if gap <= col * 1.2:
+                    cands.append((gap, i))
+        elif blk.y0 >= top - 2 and _overlap(x0, x1, blk.x0, blk.x1) > 0 and not rules.separated(x0, x1, top, blk.y0):
+            cands.append((blk.y0 - top, i))
+    if cands:
+        return min(cands)[1]
+    cx = (x0 + x1) / 2
+    return min(pool, key=lambda i: abs((blocks[i].x0 + blocks[i].x1) / 2 - cx) + abs(blocks[i].y0 - top))
+
+
+def segment_pdf_page(page) -> list[Article]:
+    boxes, body = page_lines(page)
+    top_strip = page.y1 - (page.y1 - page.y0) * 0.04  # running header: page number, section, date
+    boxes = [[ln for ln in b if ln.y0 < top_strip] for b in boxes]
+    boxes = [b for b in boxes if b]
+    heads = [ln for b in boxes for ln in b if ln.size >= body * HEADLINE]
+    blocks = headline_blocks(heads)
+    body_boxes = [[ln for ln in b if ln.size < body * HEADLINE and not is_furniture(ln.text)] for b in boxes]
+    body_boxes = [b for b in body_boxes if b]
+    widths = [ln.x1 - ln.x0 for b in body_boxes for ln in b if abs(ln.size - body) < 0.5]
+    col = statistics.median(widths) if widths else 100.0
+    owned: dict[int, list[list[TLine]]] = {i: [] for i in range(len(blocks))}
+    rules = Rules.of(page)
+    for b in body_boxes:
+        i = _owner(b, blocks, col, rules)
+        if i is not None:
+            owned[i].append(b)
+    arts = []
+    for i, blk in enumerate(blocks):
+        kicker, title, subtitle = _block_text(blk)
+        lines = _read_order(owned[i], col)
+        byl, rest = [], []
+        for ln in lines:
+            if body * BYLINE <= ln.size < body * 1.4 and len(repair_spacing(ln.text)) <= 20 and not rest:
+                byl.append(ln)
+            else:
+                rest.append(ln)
+        byline = None
+        if byl:
+            raw = " ".join(x.text for x in byl)
+            byline = _byline_of(raw) or byline_names(repair_spacing(raw, keep_phrase_spaces=True))
+        text = "\n".join(paragraphs([x.text for x in rest]))
+        if text:
+            arts.append(Article(kicker=kicker, title=title, subtitle=subtitle, byline=byline, text=text))
+    return arts

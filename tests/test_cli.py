@@ -1,0 +1,80 @@
+"""The Typer app: help, version, info, segment (inputs, formats, errors, exit codes)."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from tests.conftest import ROOT
+from xinwen import __version__
+from xinwen.cli import app
+
+runner = CliRunner()
+PAGE = str(ROOT / "examples" / "hunan-daily-2022-regional-page.txt")
+
+
+def test_help_lists_every_command():
+    r = runner.invoke(app, ["--help"])
+    assert r.exit_code == 0
+    for cmd in ("segment", "pretrain", "train", "evaluate", "classify", "summarize", "evaluate-digest", "run",
+                "export", "info"):
+        assert cmd in r.output
+
+
+def test_version_and_module_entry_point():
+    assert runner.invoke(app, ["--version"]).output.strip() == f"xinwen {__version__}"
+    out = subprocess.run([sys.executable, "-m", "xinwen", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"xinwen {__version__}"
+
+
+def test_info_json_has_model_keys():
+    data = json.loads(runner.invoke(app, ["info", "--json"]).output)
+    assert set(data) >= {"version", "base_model", "theme_model", "digest_model"}
+
+
+def test_segment_jsonl_to_stdout():
+    r = runner.invoke(app, ["segment", PAGE])
+    assert r.exit_code == 0
+    recs = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x["id"] for x in recs] == [f"hunan-daily-2022-regional-page#p1-{i}" for i in range(1, 8)]
+    assert recs[0]["source"] == PAGE and recs[0]["page"] == 1
+    assert set(recs[0]) == {"id", "source", "page", "kicker", "title", "subtitle", "byline", "captions", "text"}
+
+
+def test_segment_csv_and_bad_inputs_keep_going(tmp_path):
+    bad = tmp_path / "bin.txt"
+    bad.write_bytes(b"\x00\x00\x01")
+    out = tmp_path / "o.csv"
+    r = runner.invoke(app, ["segment", str(bad), str(tmp_path / "missing.txt"), PAGE, "-o", str(out)])
+    assert r.exit_code == 0
+    assert f"{bad}: binary" in r.stderr and "missing.txt: no such file" in r.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(rows) == 7 and json.loads(rows[0]["captions"])[0] == "（本文图片均由湘潭高新区提供）"
+
+
+def test_segment_exit_code_nonzero_only_when_nothing_produced(tmp_path):
+    empty = tmp_path / "e.txt"
+    empty.write_bytes(b"")
+    r = runner.invoke(app, ["segment", str(empty)])
+    assert r.exit_code == 1 and f"{empty}: empty file" in r.stderr
+
+
+def test_segment_stdin_and_glob(tmp_path):
+    page = open(PAGE, encoding="utf-8").read()
+    r = runner.invoke(app, ["segment", "-"], input=page)
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 7
+    (tmp_path / "a.txt").write_text(page, encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(page.encode("utf-16"))
+    r = runner.invoke(app, ["segment", str(tmp_path / "*.txt")])
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 14
+
+
+def test_train_refuses_bad_labels(tmp_path):
+    f = tmp_path / "bad.jsonl"
+    f.write_text('{"text": "内容", "primary": "sport"}\n', encoding="utf-8")
+    r = runner.invoke(app, ["train", "--train", str(f), "--dev", str(f), "-o", str(tmp_path / "m"),
+                            "--architecture", "tfidf"])
+    assert r.exit_code == 2 and f"{f}:1: unknown label 'sport'" in r.stderr
