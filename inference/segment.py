@@ -20,7 +20,7 @@ _BYLINE_PAREN = re.compile(rf"[（(]((?:{NAME}{{1,4}}[ \u3000]*){{1,8}})[）)]$"
 _BYLINE_PREFIX = re.compile(rf"^(?:本报记者|本报通讯员|通讯员|记者|特约记者|本报特约通讯员|文/|文|图/|撰文)[ \u3000]*((?:{NAME}{{2,4}}[ \u3000]*)+)$")
 _AFFILIATION = re.compile(r"^[（(](作者(?:为|系|单位|是)[^）)]*)[）)]$")
 _CREDIT = re.compile(r"^[（(]?(本(?:文|版)?图片[^）)]*提供|[^（）()]{0,20}摄|图片来源[^）)]*|资料图片)[）)]?")
-_FURNITURE = re.compile(r"^(?:\d{1,3}|\d{1,3}\s+[\u4e00-\u9fff]{1,8}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*星期\S|责任编辑.*|本版编辑.*|版式设计.*|第?\s*\d+\s*版)$")
+_FURNITURE = re.compile(r"^(?:(?:制图|图表|责编|美编)[：:].{0,12}|\d{1,3}|\d{1,3}\s+[\u4e00-\u9fff]{1,8}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*星期\S|责任编辑.*|本版编辑.*|版式设计.*|第?\s*\d+\s*版)$")
 _HEAD_FORBIDDEN = re.compile(r"[。；;，]|、.*、")
 
 
@@ -154,7 +154,7 @@ def _take_headline(cur: _Cursor) -> list[str]:
         block[0] += head(nxt)
         k += 1
     nxt = cur.peek(k)
-    if nxt is not None and headline_like(nxt):
+    if nxt is not None and headline_like(nxt) and not _NAME_LINE.match(nxt.text.strip()):
         after = cur.peek(k + 1)
         sub = repair_spacing(nxt.text)
         # a bare second line is a subtitle only if it does not fill the column like body text
@@ -201,8 +201,63 @@ def detect_order(lines: list[Line]) -> str:
     return "before"
 
 
+_NAME_LINE = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:[ \u3000]+[\u4e00-\u9fff]{1,4}){0,3}$")
+
+
+def _overlap_merge(a: str, b: str) -> str | None:
+    """`新时代` + `新时代：发展新方位` → one line; None when the two lines share no text."""
+    if b in a:
+        return a
+    if a in b:
+        return b
+    for k in range(min(len(a), len(b)) - 1, 1, -1):
+        if a.endswith(b[:k]):
+            return a + b[k:]
+    return None
+
+
+def prepare(lines: list[Line]) -> list[Line]:
+    """Undo two dump artefacts: vertical titles as one character per line, and headline rows
+    extracted several times over (fake-bold text drawn twice)."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and len(repair_spacing(lines[j].text)) == 1:
+            j += 1
+        if j - i >= 3:
+            out.append(Line("".join(repair_spacing(x.text) for x in lines[i:j]), True))  # a vertical title
+            i = j
+            continue
+        cur = lines[i]
+        if out and headline_like(out[-1]) and headline_like(cur):
+            merged = _overlap_merge(repair_spacing(out[-1].text), repair_spacing(cur.text))
+            if merged is not None:
+                out[-1] = Line(merged, out[-1].heading)
+                i += 1
+                continue
+        out.append(cur)
+        i += 1
+    return out
+
+
+def _take_affiliation(cur: _Cursor) -> bool:
+    """`（作者为…）` possibly broken over up to four lines."""
+    first = cur.peek()
+    if first is None or not re.match(r"^[（(]作者", first.text.strip()):
+        return False
+    for k in range(4):
+        x = cur.peek(k)
+        if x is None:
+            return False
+        if x.text.strip().endswith(("）", ")")):
+            cur.i += k + 1
+            return True
+    return False
+
+
 def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]:
-    lines = [Line(x.text.strip(), x.heading) for x in raw if x.text.strip() and not is_furniture(x.text)]
+    lines = prepare([Line(x.text.strip(), x.heading) for x in raw if x.text.strip() and not is_furniture(x.text)])
     order = detect_order(lines) if headlines == "auto" else headlines
     arts: list[Article] = []
     art = Article()
@@ -218,15 +273,13 @@ def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]
     while (line := cur.peek()) is not None:
         s = line.text
         by = _byline_of(s)
-        if by is not None or _AFFILIATION.match(repair_spacing(s)):
+        if by is not None or _AFFILIATION.match(repair_spacing(s)) or _take_affiliation(cur):
             if by is not None:
                 art.byline = by if not art.byline else art.byline
-            cur.i += 1
+            if by is not None or _AFFILIATION.match(repair_spacing(s)):
+                cur.i += 1
             if order == "after":
-                block = _take_headline(cur)
-                if block:
-                    assign_headline(block, art)
-                _take_captions(cur, art)
+                _close_after(cur, art)
                 flush()
             closed = True
             continue
@@ -241,7 +294,11 @@ def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]
                 if art.body_lines:
                     flush()
                 assign_headline(block, art)
-                if (nb := cur.peek()) is not None and (b := _byline_of(nb.text)) and not art.body_lines:
+                nb = cur.peek()
+                b = _byline_of(nb.text) if nb is not None else None
+                if nb is not None and b is None and _NAME_LINE.match(nb.text.strip()):
+                    b = byline_names(nb.text.strip())
+                if b and not art.body_lines:
                     art.byline = b
                     cur.i += 1
             else:
@@ -256,10 +313,7 @@ def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]
             art.byline = by
             cur.i += 1
             if order == "after":
-                block = _take_headline(cur)
-                if block:
-                    assign_headline(block, art)
-                _take_captions(cur, art)
+                _close_after(cur, art)
                 flush()
             closed = True
             continue
@@ -273,6 +327,18 @@ def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]
     for a in arts:
         a.text = "\n".join(paragraphs(a.body_lines))
     return [a for a in arts if a.text or a.title]
+
+
+def _close_after(cur: _Cursor, art: Article) -> None:
+    """Headlines-after pages: the article's headline block, then a bare author name, captions."""
+    block = _take_headline(cur)
+    if block:
+        assign_headline(block, art)
+        nxt = cur.peek()
+        if nxt is not None and not art.byline and _NAME_LINE.match(nxt.text.strip()):
+            art.byline = byline_names(nxt.text.strip())
+            cur.i += 1
+    _take_captions(cur, art)
 
 
 def _is_strong_block(cur: _Cursor) -> bool:
