@@ -99,7 +99,7 @@ def run_batch(inputs: list[str], out: str | Path, pipeline: Pipeline, resume: bo
     done: set[str] = set()
     if resume:
         done = {p["input"] for p in _read_jsonl(prog_path)}
-        _rewrite_keeping(out, lambda r: r.get("source") in done or r.get("_input") in done, _read_out)
+        _rewrite_keeping(out, lambda r: r.get("input") in done, _read_out)
         _rewrite_keeping(err_path, lambda r: r.get("input") in done, _read_jsonl)
     else:
         for p in (out, err_path, prog_path):
@@ -144,7 +144,7 @@ def run_batch(inputs: list[str], out: str | Path, pipeline: Pipeline, resume: bo
                     line = int(head.rsplit(":", 1)[-1])
                 errs.append({"input": path, "line": line, "reason": msg})
 
-            recs = list(articles_from(path, on_error))
+            recs = [{**r, "input": path} for r in articles_from(path, on_error)]
             pending.append((path, recs, errs))
             if sum(len(r) for _, r, _ in pending) >= group_size:
                 flush()

@@ -16,7 +16,7 @@ from xinwen.ui import progress_bar
 
 
 class Pipeline:
-    def __init__(self, theme_model: str | None = None, backend: str = "torch", classify: bool = True,
+    def __init__(self, theme_model: str | None = None, backend: str = "auto", classify: bool = True,
                  digest: bool = True, digest_method: str = "learned", digest_model: str | None = None,
                  max_chars: int = 30, batch_size: int = 32):
         self.model = self.digester = None

@@ -270,6 +270,14 @@ def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]
             arts.append(art)
         art = Article()
 
+    def end_article() -> None:
+        """A byline or affiliation closed the article; headlines-after pages finish it here."""
+        nonlocal closed
+        if order == "after":
+            _close_after(cur, art)
+            flush()
+        closed = True
+
     while (line := cur.peek()) is not None:
         s = line.text
         by = _byline_of(s)
@@ -278,10 +286,7 @@ def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]
                 art.byline = by if not art.byline else art.byline
             if by is not None or _AFFILIATION.match(repair_spacing(s)):
                 cur.i += 1
-            if order == "after":
-                _close_after(cur, art)
-                flush()
-            closed = True
+            end_article()
             continue
         if order == "before":
             starts_block = headline_like(line) and not (art.title and not art.body_lines) and (
@@ -312,10 +317,7 @@ def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]
             art.body_lines.append(rest)
             art.byline = by
             cur.i += 1
-            if order == "after":
-                _close_after(cur, art)
-                flush()
-            closed = True
+            end_article()
             continue
         if _CREDIT.match(repair_spacing(s)):
             _take_captions(cur, art)

@@ -50,7 +50,7 @@ class ThemeModel:
         self.themes = tuple(meta["themes"])
 
     @classmethod
-    def from_pretrained(cls, path: str | Path | None = None, backend: str = "torch") -> ThemeModel:
+    def from_pretrained(cls, path: str | Path | None = None, backend: str = "auto") -> ThemeModel:
         if path is None:
             path = bundled_model("theme_model")
             if path is None:
@@ -62,6 +62,10 @@ class ThemeModel:
         meta = json.loads(meta_file.read_text())
         labels = load_labels()
         bert = tok = tfidf = sess = None
+        if backend == "auto":  # the exported ONNX graph when the folder ships one, else torch
+            backend = "onnx" if meta.get("onnx_file") and (path / meta["onnx_file"]).exists() else "torch"
+        if backend not in ("torch", "onnx"):
+            raise ValueError(f"unknown backend {backend!r}; choose auto, torch or onnx")
         if meta["architecture"] == "bert":
             from transformers import AutoModelForSequenceClassification, AutoTokenizer
 

@@ -78,3 +78,18 @@ def test_train_refuses_bad_labels(tmp_path):
     r = runner.invoke(app, ["train", "--train", str(f), "--dev", str(f), "-o", str(tmp_path / "m"),
                             "--architecture", "tfidf"])
     assert r.exit_code == 2 and f"{f}:1: unknown label 'sport'" in r.stderr
+
+
+def test_package_base_model_as_fp16(tiny_base, tmp_path):
+    import torch
+    from safetensors.torch import load_file
+
+    dest = tmp_path / "shipped"
+    r = runner.invoke(app, ["package", "base_model", str(tiny_base), "--dest", str(dest)])
+    assert r.exit_code == 0, r.output
+    tensors = load_file(str(dest / "model.safetensors"))
+    assert all(t.dtype == torch.float16 for t in tensors.values() if t.is_floating_point())
+    from xinwen.models.bert import load_masked_lm
+
+    model, _ = load_masked_lm(dest)
+    assert next(model.parameters()).dtype == torch.float32

@@ -31,7 +31,7 @@ def folder(tmp_path):
     (d / "page1.txt").write_bytes(PAGE.read_text(encoding="utf-8").encode("gb18030"))
     (d / "zz_binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
     (d / "zz_empty.txt").write_bytes(b"")
-    (d / "articles.jsonl").write_text('{"id": "a1", "title": "征兵", "text": "征兵宣传进校园。"}\n{bad json\n',
+    (d / "articles.jsonl").write_text('{"id": "a1", "source": "xwlb", "title": "征兵", "text": "征兵宣传进校园。"}\n{bad json\n',
                                       encoding="utf-8")
     return d
 

@@ -100,3 +100,20 @@ def test_csv_labels(tmp_path):
     f = tmp_path / "a.csv"
     f.write_text('id,title,text,primary,labels\n1,标题,正文内容,recruitment,"recruitment;talent"\n', encoding="utf-8")
     assert validate(f)[0]["labels"] == ["recruitment", "talent"]
+
+
+def test_evaluate_writes_report_and_compares(labelled_files, tmp_path):
+    from xinwen.training.evaluate import evaluate_model
+
+    tr, dv = labelled_files
+    a, b = tmp_path / "a", tmp_path / "b"
+    train_theme(str(tr), str(dv), str(a), quiet=True, overrides={**FAST, "architecture": "tfidf"})
+    train_theme(str(tr), str(dv), str(b), quiet=True,
+                overrides={**FAST, "architecture": "tfidf", "tfidf": {"ngram_min": 1, "ngram_max": 1, "C": 1.0}})
+    res = evaluate_model(str(a), str(dv), str(tmp_path / "rep"), compare_dir=str(b))
+    assert set(res) == {"model", "compare"}
+    rep = (tmp_path / "rep" / "report.md").read_text(encoding="utf-8")
+    assert str(a) in rep and str(b) in rep and "macro-F1" in rep
+    metrics = json.loads((tmp_path / "rep" / "metrics.json").read_text())
+    assert metrics["model"]["macro_f1"] == pytest.approx(res["model"]["macro_f1"])
+    assert (tmp_path / "rep" / "confusion_model.png").exists() and (tmp_path / "rep" / "confusion_compare.png").exists()

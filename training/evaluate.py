@@ -76,7 +76,7 @@ def confusion_png(conf: dict, path: Path) -> None:
 
 
 def evaluate_model(model_dir: str | None, data_path: str, report_dir: str | None = None,
-                   compare_dir: str | None = None, backend: str = "torch") -> dict:
+                   compare_dir: str | None = None, backend: str = "auto") -> dict:
     """Score a theme model (and optionally a second one) on labelled data; write a report."""
     from xinwen.models.theme import ThemeModel
     from xinwen.training.labelled import load_labelled

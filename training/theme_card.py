@@ -35,3 +35,24 @@ Dev macro-F1 by epoch: {hist or 'n/a'}
 ```
 """
     (out / "README.md").write_text(card, encoding="utf-8")
+
+
+def add_comparison(model_dir: str | Path, others: dict[str, str | Path]) -> str:
+    """Append a dev-metrics table of other runs (e.g. the same recipe from random init) to the card."""
+    import json
+
+    model_dir = Path(model_dir)
+    rows = []
+    for name, d in {"this model": model_dir, **others}.items():
+        m = json.loads((Path(d) / "metrics.json").read_text())
+        meta = json.loads((Path(d) / "xinwen.json").read_text())
+        data = json.loads((Path(d) / "data.json").read_text())
+        hist = " → ".join(f"{h['dev_macro_f1']:.3f}" for h in m.get("history", []))
+        rows.append(f"| {name} | {data.get('base_model')} | {'yes' if data.get('random_init') else 'no'} | "
+                    f"{meta.get('bert_only_dev_macro_f1', float('nan')):.3f} | {meta.get('tfidf_weight', 0):.1f} | "
+                    f"{m['macro_f1']:.3f} | {hist} |")
+    table = ("\n## Same recipe, other starting points (dev)\n\n| run | base | random init | BERT-only macro-F1 | "
+             "TF-IDF weight | macro-F1 | per-epoch BERT dev macro-F1 |\n|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
+    card = model_dir / "README.md"
+    card.write_text(card.read_text(encoding="utf-8") + table, encoding="utf-8")
+    return table

@@ -23,7 +23,7 @@ from xinwen.training.labelled import load_labelled
 from xinwen.training.theme_card import write_theme_card
 
 from xinwen.settings import bundled_model, file_sha256, load_config, load_labels
-from xinwen.ui import progress_bar, stderr
+from xinwen.ui import log_line, progress_bar, stderr
 
 
 def _targets(ds, themes) -> np.ndarray:
@@ -163,6 +163,7 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
             f1 = _macro_f1(scores, dev["primary"], themes, other, th)
             history.append({"epoch": epoch, "dev_macro_f1": round(f1, 4)})
             bar.console.log(f"epoch {epoch}: dev macro-F1 {f1:.3f}")
+            log_line(f"epoch {epoch}: dev macro-F1 {f1:.3f}")
             if f1 > best:
                 best, best_state, best_scores, bad = f1, copy.deepcopy(model.state_dict()), scores, 0
             else:

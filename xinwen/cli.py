@@ -112,7 +112,7 @@ def evaluate(
     data: Path = typer.Option(..., "--data", exists=True, help="Labelled JSONL/CSV."),
     report: Path | None = typer.Option(None, "--report", help="Folder for metrics.json, report.md, PNGs."),
     compare: str | None = typer.Option(None, "--compare", help="A second model folder, side by side."),
-    backend: str = typer.Option("torch", "--backend", help="torch or onnx."),
+    backend: str = typer.Option("auto", "--backend", help="auto (ONNX if exported, else torch), torch or onnx."),
 ) -> None:
     """Score theme model(s) on labelled data: accuracy, macro-F1, per-class report, confusion."""
     from xinwen.training.evaluate import confusion_text, evaluate_model
@@ -129,7 +129,7 @@ def classify(
     inputs: list[str] = typer.Argument(..., help="Article JSONL/CSV, or pages (text/PDF), dirs, globs, -."),
     out: Path | None = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: stdout)."),
     model: str | None = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
-    backend: str = typer.Option("torch", "--backend", help="torch or onnx."),
+    backend: str = typer.Option("auto", "--backend", help="auto (ONNX if exported, else torch), torch or onnx."),
 ) -> None:
     """Tag each article with its theme, themes over threshold, and per-theme scores."""
     from xinwen.inference.pipeline import Pipeline
@@ -197,7 +197,7 @@ def run(
     report: Path | None = typer.Option(None, "--report", help="Write an HTML briefing here."),
     resume: bool = typer.Option(False, "--resume", help="Skip inputs already done; redo nothing."),
     model: str | None = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
-    backend: str = typer.Option("torch", "--backend", help="torch or onnx."),
+    backend: str = typer.Option("auto", "--backend", help="auto (ONNX if exported, else torch), torch or onnx."),
     method: str = typer.Option("learned", "--method", help="Digest method: learned | lead | textrank."),
 ) -> None:
     """The daily job: segment, classify and digest everything; exit 0 when anything succeeded."""
@@ -226,3 +226,16 @@ def export(
         raise typer.BadParameter("only --onnx export exists")
     for p in export_onnx(model, quantize):
         typer.echo(str(p))
+
+
+@app.command()
+def package(
+    kind: str = typer.Argument(..., help="base_model | theme_model | digest_model"),
+    src: Path = typer.Argument(..., exists=True, help="Trained model folder."),
+    dest: Path | None = typer.Option(None, "--dest", help="Default: the bundled location in xinwen/assets."),
+) -> None:
+    """Ship a trained model as xinwen's bundled default (base weights stored as fp16)."""
+    from xinwen.packaging import folder_mb, package_model
+
+    p = package_model(kind, src, dest)
+    typer.echo(f"{kind}: {p} ({folder_mb(p):.1f} MB)")

@@ -1,0 +1,63 @@
+"""PDF pages: layout segmentation from font sizes and columns; a PDF without text needs OCR."""
+
+import pytest
+from xinwen.inference.encoding import InputError
+from xinwen.inference.sources import read_pages
+
+reportlab = pytest.importorskip("reportlab")
+
+ARTS = [
+    ("高新区新引进亿元项目", "今年以来，高新区新引进亿元以上产业项目十五个，总投资规模达一百二十四亿元。园区实施审批提速改革，优化营商环境，企业产值稳步提升，规模工业增加值同比增长。" * 2),
+    ("交警开展一盔一带整治", "交警大队在集市路口开展一盔一带宣传劝导，对未戴安全头盔、未系安全带的驾驶人进行教育，查处酒驾醉驾等交通违法行为，预防道路交通事故的发生。" * 2),
+]
+
+
+def _make_pdf(path, with_text=True):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    w, h = A4
+    if with_text:
+        for col, (title, body) in enumerate(ARTS):
+            x = 40 + col * (w / 2)
+            c.setFont("STSong-Light", 22)
+            c.drawString(x, h - 80, title)
+            c.setFont("STSong-Light", 10)
+            y = h - 120
+            for i in range(0, len(body), 20):  # a narrow column: 20 characters a line
+                c.drawString(x, y, body[i : i + 20])
+                y -= 14
+    else:
+        c.rect(50, 50, 200, 200, fill=1)
+    c.showPage()
+    c.save()
+
+
+def test_pdf_two_column_page_segments_by_layout(tmp_path):
+    f = tmp_path / "page.pdf"
+    _make_pdf(f)
+    pages = list(read_pages(str(f)))
+    assert len(pages) == 1 and pages[0].articles is not None
+    arts = pages[0].articles
+    assert [a.title for a in arts] == [t for t, _ in ARTS]
+    for a, (_, body) in zip(arts, ARTS):
+        assert a.text.replace("\n", "") == body
+
+
+def test_pdf_without_text_layer_needs_ocr(tmp_path):
+    f = tmp_path / "scan.pdf"
+    _make_pdf(f, with_text=False)
+    with pytest.raises(InputError, match="no text layer; run OCR"):
+        list(read_pages(str(f)))
+
+
+def test_broken_pdf_is_a_clear_error(tmp_path):
+    f = tmp_path / "broken.pdf"
+    f.write_bytes(b"%PDF-1.4 this is not really a pdf")
+    with pytest.raises(InputError) as e:
+        list(read_pages(str(f)))
+    assert str(e.value).startswith(f"{f}: ")
