@@ -98,6 +98,22 @@ def synthetic(shared: Path, n_pages: int, seed: int = 0) -> list[tuple]:
     return out
 
 
+def bundled(shared: Path) -> list[tuple]:
+    """The real regional page against its gold (body start/end, title): one row."""
+    gold = json.loads((shared / "pages" / "hunan-daily-2022-regional-page.gold.json").read_text(encoding="utf-8"))
+    text = (shared / "pages" / "hunan-daily-2022-regional-page.txt").read_text(encoding="utf-8")
+    pred = [vars(a) for a in segment_text(text)]
+    found = titles = 0
+    for g in gold["articles"]:
+        for p in pred:
+            t = ns(p["text"])
+            if t.startswith(ns(g["body_start"])) and t.endswith(ns(g["body_end"])):
+                found += 1
+                titles += ns(p.get("title")) == ns(g.get("title"))
+                break
+    return [(found, len(pred), len(gold["articles"]), titles)]
+
+
 def summarise(rows: list[tuple]) -> str:
     f, np_, nt, ti = (sum(x[i] for x in rows) for i in range(4))
     p, r = f / max(np_, 1), f / max(nt, 1)
@@ -111,6 +127,7 @@ def main() -> None:
     ap.add_argument("--synthetic", type=int, default=40)
     a = ap.parse_args()
     shared = Path(a.shared)
+    print(f"bundled regional page (gold)  : {summarise(bundled(shared))}")
     print(f"regional-style synthetic pages: {summarise(synthetic(shared, a.synthetic))}")
     for kind, rows in rmrb(shared).items():
         print(f"People's Daily {kind:10}: {summarise(rows)}")

@@ -40,8 +40,8 @@ class Pipeline:
                 r.update(p)
         if self.digester is not None:
             for r in recs:
-                ctx = " ".join(str(r.get(k) or "") for k in ("kicker", "subtitle"))
-                r["digest"] = self.digester(str(r["text"]), ctx)
+                # no kicker/subtitle context: the shipped ranker was trained without it
+                r["digest"] = self.digester(str(r["text"]))
         if progress:
             progress(len(recs))
         return recs

@@ -86,13 +86,16 @@ def tidy(text: str, start: int, end: int) -> tuple[int, int]:
             break
     while end > start and text[end - 1] in _TRIM:
         end -= 1
-    # never leave a bracket or quote open: cut back before the last unmatched opener
+    # never leave a bracket or quote open: cut back before the last unmatched opener;
+    # a closer whose opener was trimmed away goes too, with the punctuation before it
     for o, c in PAIRS:
         seg = text[start:end]
         if seg.count(o) > seg.count(c):
             end = start + seg.rfind(o)
-            while end > start and text[end - 1] in _TRIM:
-                end -= 1
+        elif seg.count(c) > seg.count(o) and seg.endswith(c):
+            end -= 1
+        while end > start and text[end - 1] in _TRIM:
+            end -= 1
     return start, end
 
 

@@ -47,7 +47,8 @@ def test_spans_are_contiguous_short_and_word_safe(max_chars):
         assert not (s.text[-1].isdigit() and body[s.end : s.end + 1].isdigit())  # never mid-number
         assert s.text[-1] not in "，。、：；！？" and not s.text.startswith(("同时，", "，"))
         for o, c in (("“", "”"), ("（", "）"), ("《", "》")):
-            assert s.text.count(o) <= s.text.count(c) + 0  # no bracket left open
+            assert s.text.count(o) <= s.text.count(c)  # no bracket left open
+            assert not (s.text.endswith(c) and s.text.count(c) > s.text.count(o))  # no orphan closer
 
 
 def test_lead_and_textrank_are_spans():

@@ -79,3 +79,21 @@ def test_kill_halfway_then_resume_equals_uninterrupted(pipeline, folder, tmp_pat
         fh.write('{"id": "page3#p1-1", "source": "x", "text": "half')
     run_batch([str(folder)], part, pipeline, resume=True, quiet=True, group_size=1)
     assert _lines(part) == _lines(full)
+
+
+@pytest.mark.slow
+def test_briefing_renders_in_headless_chromium(pipeline, tmp_path):
+    """Run with `pytest -m slow`: needs Debian's chromium (and fonts-noto-cjk to read the result)."""
+    import subprocess
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.skip("chromium is not installed")
+    run_batch([str(PAGE)], tmp_path / "o.jsonl", pipeline, quiet=True, report=tmp_path / "b.html")
+    png = tmp_path / "b.png"
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,1600",
+                    f"--screenshot={png}", f"file://{tmp_path / 'b.html'}"], check=True, timeout=120,
+                   capture_output=True)
+    assert png.stat().st_size > 20_000  # a real page, not a blank

@@ -123,6 +123,9 @@ class Pretrainer:
         self.tokenizer = self._tokenizer(resume)
         V = len(self.tokenizer)
         self.model = new_masked_lm(cfg["model"], V, self.tokenizer.pad_token_id)
+        # a GPU, when there is one, with bf16 autocast; CPU runs stay fp32
+        self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        self.model.to(self.device)
         self.baselines: dict[str, float] = {}
         decay = [p for n, p in self.model.named_parameters() if not any(k in n for k in ("bias", "LayerNorm"))]
         rest = [p for n, p in self.model.named_parameters() if any(k in n for k in ("bias", "LayerNorm"))]
@@ -183,7 +186,9 @@ class Pretrainer:
         mf = getattr(self, "most_frequent", None)
         mf_hits = 0
         for b in self.eval_batches:
-            logits, tgt = masked_lm_logits(self.model, b["input_ids"], b["attention_mask"], b["labels"])
+            with self._autocast():
+                logits, tgt = masked_lm_logits(self.model, *(b[k].to(self.device) for k in ("input_ids", "attention_mask", "labels")))
+            logits, tgt = logits.float().cpu(), tgt.cpu()
             s = stats[b["kind"]]
             s[0] += int((logits.argmax(-1) == tgt).sum())
             s[1] += int(tgt.numel())
@@ -247,7 +252,15 @@ class Pretrainer:
                     buf = []
             counter["items"] = 0
 
+    def _autocast(self):
+        return torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.device.type == "cuda")
+
     def train_step(self, batch: dict[str, torch.Tensor]) -> float:
+        batch = {k: v.to(self.device) for k, v in batch.items()}
+        with self._autocast():
+            return self._train_step(batch)
+
+    def _train_step(self, batch: dict[str, torch.Tensor]) -> float:
         if self.tcfg["masked_only_head"]:
             logits, tgt = masked_lm_logits(self.model, batch["input_ids"], batch["attention_mask"], batch["labels"])
             loss = torch.nn.functional.cross_entropy(logits, tgt)
