@@ -24,6 +24,7 @@ BOILERPLATE = [
 ]
 CONNECTIVES = ("同时", "此外", "另外", "而且", "并且", "但是", "因此", "所以", "其中", "据悉", "据了解", "近日", "目前", "日前",
                "与此同时", "另一方面", "然而", "此外", "而", "并", "且", "但", "也", "还", "又")
+_CONNECTIVES_LONGEST_FIRST = tuple(sorted(set(CONNECTIVES), key=len, reverse=True))
 _TRIM = "，,、：:；;。！？!?…—- \u3000"
 PAIRS = (("“", "”"), ("（", "）"), ("《", "》"), ("(", ")"), ("‘", "’"), ("「", "」"))
 _NUM_EDGE = re.compile(r"[\d.%,．]")
@@ -80,7 +81,7 @@ def tidy(text: str, start: int, end: int) -> tuple[int, int]:
     """Strip leading connectives / punctuation and trailing punctuation, as offsets."""
     while start < end and text[start] in _TRIM + "“‘":
         start += 1
-    for c in sorted(CONNECTIVES, key=len, reverse=True):
+    for c in _CONNECTIVES_LONGEST_FIRST:
         if text.startswith(c, start) and end - start > len(c) + 4 and text[start + len(c)] in "，,":
             start += len(c) + 1
             break
@@ -88,7 +89,10 @@ def tidy(text: str, start: int, end: int) -> tuple[int, int]:
         end -= 1
     # never leave a bracket or quote open: cut back before the last unmatched opener;
     # a closer whose opener was trimmed away goes too, with the punctuation before it
+    seg = text[start:end]
     for o, c in PAIRS:
+        if o not in seg and c not in seg:
+            continue
         seg = text[start:end]
         if seg.count(o) > seg.count(c):
             end = start + seg.rfind(o)

@@ -16,34 +16,40 @@ import numpy as np
 from safetensors.numpy import load_file, save_file
 from xinwen.inference.spans import Span, candidates, normalise_body
 
+FEATURES_VERSION = 2  # v2: centrality by prefix sums (bigrams counted with repeats)
 FEATURES = ["sent_index", "first_sentence", "rel_pos", "len_ratio", "len_chars", "clause_start", "clause_count",
             "sent_start", "sent_end", "centrality_uni", "centrality_bi", "digits", "quote", "colon_in",
             "title_overlap", "lead_overlap", "is_first_candidate", "log_sent_index"]
 
 
-def _bigrams(s: str) -> Counter:
-    return Counter(s[i : i + 2] for i in range(len(s) - 1))
-
-
 def span_features(body: str, spans: list[Span], max_chars: int, context: str = "") -> np.ndarray:
-    """One row per candidate. `context` is any known headline-ish text (kicker/subtitle), often empty."""
-    uni_doc, bi_doc = Counter(body), _bigrams(body)
-    n_uni, n_bi = max(sum(uni_doc.values()), 1), max(sum(bi_doc.values()), 1)
+    """One row per candidate. `context` is any known headline-ish text (kicker/subtitle), often empty.
+
+    Centrality is how typical the span's characters and bigrams are of the whole body,
+    computed with prefix sums so an article costs O(length + candidates)."""
+    uni_doc = Counter(body)
+    bi_doc = Counter(body[i : i + 2] for i in range(len(body) - 1))
+    n_uni, n_bi = max(len(body), 1), max(len(body) - 1, 1)
+    uni_w = np.fromiter((uni_doc[c] for c in body), dtype=np.float64, count=len(body))
+    bi_w = np.fromiter((bi_doc[body[i : i + 2]] for i in range(len(body) - 1)), dtype=np.float64,
+                       count=max(len(body) - 1, 0))
+    cu_sum = np.concatenate([[0.0], np.cumsum(uni_w)])
+    cb_sum = np.concatenate([[0.0], np.cumsum(bi_w)])
     ctx = set(context)
-    lead = body[: min(len(body), 80)]
-    lead_set = set(lead)
+    lead_set = set(body[: min(len(body), 80)])
     rows = []
     for k, s in enumerate(spans):
         t = s.text
         L = max(len(t), 1)
-        cu = sum(uni_doc[c] for c in t) / (L * n_uni) * 100
-        bg = _bigrams(t)
-        cb = sum(bi_doc[b] for b in bg) / (max(sum(bg.values()), 1) * n_bi) * 1000
+        nb = max(s.end - s.start - 1, 1)
+        cu = (cu_sum[s.end] - cu_sum[s.start]) / (L * n_uni) * 100
+        cb = (cb_sum[max(s.end - 1, s.start)] - cb_sum[s.start]) / (nb * n_bi) * 1000
+        tset = set(t)
         rows.append([
             s.sent_index, float(s.sent_index == 0), s.start / max(len(body), 1), len(t) / max_chars, len(t),
             s.clause_start, s.clause_count, float(s.sent_start), float(s.sent_end), cu, cb,
             sum(c.isdigit() for c in t) / L, float("“" in t), float("：" in t),
-            len(set(t) & ctx) / L if ctx else 0.0, len(set(t) & lead_set) / L, float(k == 0),
+            len(tset & ctx) / L if ctx else 0.0, len(tset & lead_set) / L, float(k == 0),
             math.log1p(s.sent_index),
         ])
     return np.asarray(rows, dtype=np.float32).reshape(len(spans), len(FEATURES))
@@ -75,12 +81,13 @@ class DigestRanker:
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in self.w.items()}, str(out / "digest.safetensors"))
-        (out / "digest.json").write_text(json.dumps({**self.meta, "features": FEATURES}, indent=1, ensure_ascii=False))
+        (out / "digest.json").write_text(json.dumps({**self.meta, "features": FEATURES, "features_version": FEATURES_VERSION},
+                                                    indent=1, ensure_ascii=False))
 
     @classmethod
     def from_pretrained(cls, path: str | Path) -> DigestRanker:
         path = Path(path)
         meta = json.loads((path / "digest.json").read_text())
-        if meta.get("features") != FEATURES:
+        if meta.get("features") != FEATURES or meta.get("features_version", 1) != FEATURES_VERSION:
             raise ValueError(f"{path}: digest model was trained on other features; retrain it")
         return cls(load_file(str(path / "digest.safetensors")), meta)
