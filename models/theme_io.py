@@ -35,6 +35,13 @@ def decide(scores: np.ndarray, themes: tuple[str, ...], thresholds: np.ndarray, 
     return out
 
 
+def primary_index(scores: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Vectorised primary decision: index of the best theme over its threshold, else len(themes)."""
+    over = scores >= thresholds
+    best = np.where(over, scores, -np.inf).argmax(1)
+    return np.where(over.any(1), best, scores.shape[1])
+
+
 def tune_thresholds(scores: np.ndarray, primary: list[str], themes: tuple[str, ...], other: str,
                     rounds: int = 3) -> np.ndarray:
     """Coordinate ascent over per-theme thresholds for macro-F1 of the primary decision."""
@@ -43,10 +50,11 @@ def tune_thresholds(scores: np.ndarray, primary: list[str], themes: tuple[str, .
     classes = [*themes, other]
     th = np.full(len(themes), 0.5)
     grid = np.round(np.arange(0.05, 0.96, 0.05), 2)
+    gold = np.array([classes.index(p) for p in primary])
 
     def score(t: np.ndarray) -> float:
-        pred = [d["theme"] for d in decide(scores, themes, t, other)]
-        return f1_score(primary, pred, labels=classes, average="macro", zero_division=0)
+        return f1_score(gold, primary_index(scores, t), labels=list(range(len(classes))), average="macro",
+                        zero_division=0)
 
     best = score(th)
     for _ in range(rounds):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import signal
 import time
 from collections.abc import Iterator
 from itertools import islice
@@ -270,15 +271,31 @@ class Pretrainer:
         return float(loss.detach())
 
     def run(self, max_minutes: float | None = None, max_steps: int | None = None, quiet: bool = False) -> dict:
-        tc = self.tcfg
-        max_steps = max_steps or tc["max_steps"]
-        started, last_ckpt = time.time(), time.time()
-        start_elapsed, tokens, t0 = self.elapsed, 0, time.time()
+        """Train until max_steps, max_minutes or Ctrl-C/SIGTERM; then save and write the folder."""
+        max_steps = max_steps or self.tcfg["max_steps"]
+        started, start_elapsed = time.time(), self.elapsed
         stream = self.batches()
         total = max_steps - self.step
+        self._stop = {"now": False}
+
+        def _stop(signum, frame):  # Ctrl-C / SIGTERM: finish the step, save, write the folder
+            self._stop["now"] = True
+
+        old_int, old_term = signal.signal(signal.SIGINT, _stop), signal.signal(signal.SIGTERM, _stop)
+        try:
+            self._loop(stream, max_steps, max_minutes, started, start_elapsed, total, quiet)
+        finally:
+            signal.signal(signal.SIGINT, old_int)
+            signal.signal(signal.SIGTERM, old_term)
+        self._save_checkpoint()
+        return self.finish()
+
+    def _loop(self, stream, max_steps, max_minutes, started, start_elapsed, total, quiet) -> None:
+        tc = self.tcfg
+        last_ckpt, tokens, t0 = time.time(), 0, time.time()
         with progress_bar(quiet) as bar:
             task = bar.add_task("pretrain", total=total, info="")
-            while self.step < max_steps:
+            while self.step < max_steps and not self._stop["now"]:
                 loss = 0.0
                 for _ in range(tc["grad_accum"]):
                     b = next(stream)
@@ -308,8 +325,6 @@ class Pretrainer:
                     last_ckpt = time.time()
                 if max_minutes is not None and time.time() - started > max_minutes * 60:
                     break
-        self._save_checkpoint()
-        return self.finish()
 
     def finish(self) -> dict:
         """Write the standard Hugging Face folder, metrics.json, curve and model card."""

@@ -52,7 +52,8 @@ def _load_bert(base_model: str | None, init_from: str | None, themes, random_ini
     tok = AutoTokenizer.from_pretrained(src, local_files_only=True)
     if random_init:
         config = AutoConfig.from_pretrained(src, local_files_only=True, **kw)
-        return AutoModelForSequenceClassification.from_config(config), tok, src
+        # float32 whatever dtype the base was stored in (the shipped base is fp16 on disk)
+        return AutoModelForSequenceClassification.from_config(config).float(), tok, src
     model = AutoModelForSequenceClassification.from_pretrained(src, local_files_only=True, dtype=torch.float32, **kw)
     return model, tok, src
 

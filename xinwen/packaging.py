@@ -1,7 +1,7 @@
 """Ship trained models as package data (spaCy's `package` verb, for xinwen's bundled models).
 
 Copies a model folder into `xinwen/assets/<kind>/`, leaving out training checkpoints, with
-the base model's weights converted to fp16 (loaders upcast), and checks the copy loads.
+BERT weights converted to fp16 (loaders upcast to float32), and checks the copy loads.
 """
 
 from __future__ import annotations
@@ -22,13 +22,27 @@ def package_model(kind: str, src: str | Path, dest: str | Path | None = None) ->
     tmp = dest.with_name(dest.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.copytree(src, tmp, ignore=lambda d, names: [n for n in names if n in SKIP])
-    if kind == "base_model":
-        from xinwen.models.bert import load_masked_lm, save_half
+    if kind == "base_model" or (kind == "theme_model" and (src / "config.json").exists()):
+        import torch
+        from transformers import AutoModelForMaskedLM, AutoModelForSequenceClassification, AutoTokenizer
 
-        model, tok = load_masked_lm(src)
+        from xinwen.models.bert import save_half
+
+        cls = AutoModelForMaskedLM if kind == "base_model" else AutoModelForSequenceClassification
+        model = cls.from_pretrained(str(src), local_files_only=True, dtype=torch.float32)
+        tok = AutoTokenizer.from_pretrained(str(src), local_files_only=True)
         for f in tmp.glob("model*.safetensors"):
             f.unlink()
-        save_half(model, tok, tmp)
+        save_half(model, tok, tmp)  # weights as fp16: half the bytes; loaders upcast to float32
+    meta_file = tmp / "xinwen.json"
+    if meta_file.exists():  # a machine's absolute path means nothing inside an installed package
+        import json
+
+        meta = json.loads(meta_file.read_text())
+        base = str(meta.get("base_model") or "")
+        if base.startswith(str(BUNDLED["base_model"].parent.parent)):
+            meta["base_model"] = "xinwen/" + str(Path(base).relative_to(BUNDLED["base_model"].parent.parent))
+        meta_file.write_text(json.dumps(meta, indent=1, ensure_ascii=False))
     shutil.rmtree(dest, ignore_errors=True)
     tmp.rename(dest)
     _check(kind, dest)
