@@ -43,8 +43,12 @@ def primary_index(scores: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
 
 
 def tune_thresholds(scores: np.ndarray, primary: list[str], themes: tuple[str, ...], other: str,
-                    rounds: int = 3) -> np.ndarray:
-    """Coordinate ascent over per-theme thresholds for macro-F1 of the primary decision."""
+                    rounds: int = 3, min_gain: float = 0.002) -> np.ndarray:
+    """Coordinate ascent over per-theme thresholds for macro-F1 of the primary decision.
+
+    A dev set has few examples per theme, so many thresholds tie: a threshold moves only for
+    a real gain, and then to the middle of the run of best values, not to its edge.
+    """
     from sklearn.metrics import f1_score
 
     classes = [*themes, other]
@@ -58,14 +62,19 @@ def tune_thresholds(scores: np.ndarray, primary: list[str], themes: tuple[str, .
 
     best = score(th)
     for _ in range(rounds):
-        improved = False
+        moved = False
         for i in range(len(themes)):
+            vals = []
             for g in grid:
                 cand = th.copy()
                 cand[i] = g
-                s = score(cand)
-                if s > best + 1e-9:
-                    best, th, improved = s, cand, True
-        if not improved:
+                vals.append(score(cand))
+            top = max(vals)
+            if top <= best + min_gain:
+                continue
+            ties = [g for g, v in zip(grid, vals) if v >= top - 1e-9]
+            th[i] = ties[len(ties) // 2]
+            best, moved = score(th), True
+        if not moved:
             break
     return th
