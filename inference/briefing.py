@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -84,9 +83,10 @@ def render_briefing(records: list[dict], errors: list[dict], summary: str = "") 
 
 
 def write_briefing(records: list[dict], errors: list[dict], path: str | Path, summary: str = "") -> None:
+    from xinwen.inference.writers import publish, temp_beside
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = temp_beside(path)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(render_briefing(records, errors, summary))
-    os.replace(tmp, path)
+    publish(tmp, path)

@@ -18,6 +18,20 @@ CSV_FIELDS = ["id", "input", "source", "page", "kicker", "title", "subtitle", "b
               "theme", "themes", "scores", "digest"]
 
 
+def publish(tmp: str | Path, path: str | Path) -> None:
+    """Atomically move a finished temporary file into place, with the usual permissions
+    (mkstemp makes files private; outputs are for people to read)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
+    os.replace(tmp, path)
+
+
+def temp_beside(path: Path) -> tuple[int, str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+
+
 def _csv_value(v):
     return json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else ("" if v is None else v)
 
@@ -46,8 +60,7 @@ class RecordWriter:
             self.fh = open(self.path, "a", encoding="utf-8", newline="")
             self._fields_written = exists
         else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+            fd, self.tmp = temp_beside(self.path)
             self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
             self._fields_written = False
         return self
@@ -76,15 +89,6 @@ class RecordWriter:
         self.fh.close()
         if self.tmp:
             if exc_type is None:
-                os.replace(self.tmp, self.path)
+                publish(self.tmp, self.path)
             else:
                 os.unlink(self.tmp)
-
-
-def write_json_atomic(path: str | Path, obj) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(obj, fh, ensure_ascii=False, indent=1)
-    os.replace(tmp, path)

@@ -50,6 +50,11 @@ def test_mixed_folder_errors_and_resume_noop(pipeline, folder, tmp_path):
     reasons = " ".join(e["reason"] for e in errs)
     assert "zz_binary.txt" in reasons and "zz_empty.txt" in reasons and "articles.jsonl:2: malformed JSON" in reasons
     assert s.errors == 3
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "brief.html").stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's private 0600
     html = (tmp_path / "brief.html").read_text(encoding="utf-8")
     assert "<svg" in html and "http" not in html.replace("http-equiv", "") and "道路交通安全" in html
     before = out.read_bytes()
