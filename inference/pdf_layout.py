@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from xinwen.inference.segment import Article, _byline_of, byline_names, is_furniture
-from xinwen.inference.textclean import paragraphs, repair_spacing
+from xinwen.inference.textclean import merge_overlap, paragraphs, repair_spacing
 
 HEADLINE = 1.7   # × body size: titles, kickers, subtitles
 BYLINE = 1.1     # × body size: bylines are set a little larger than body text
@@ -89,18 +89,6 @@ def page_lines(page) -> tuple[list[list[TLine]], float]:
     return boxes, body
 
 
-def _merge_text(a: str, b: str) -> str:
-    """Join two pieces of one headline row, dropping text drawn twice (`发展新方位` in both)."""
-    if b in a:
-        return a
-    if a in b:
-        return b
-    for k in range(min(len(a), len(b)), 0, -1):
-        if a.endswith(b[:k]):
-            return a + b[k:]
-    return a + b
-
-
 def merge_rows(lines: list[TLine]) -> list[TLine]:
     """One headline row may come as several overlapping line objects; make it one line."""
     out: list[TLine] = []
@@ -108,7 +96,7 @@ def merge_rows(lines: list[TLine]) -> list[TLine]:
         h = ln.y1 - ln.y0
         prev = out[-1] if out else None
         if prev and abs(prev.y0 - ln.y0) < 0.3 * h and ln.x0 - prev.x1 < h and abs(prev.size - ln.size) < 1:
-            prev.text = _merge_text(prev.text, ln.text)
+            prev.text = merge_overlap(prev.text, ln.text) or prev.text + ln.text
             prev.x0, prev.x1 = min(prev.x0, ln.x0), max(prev.x1, ln.x1)
             prev.y1 = max(prev.y1, ln.y1)
         else:

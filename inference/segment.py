@@ -13,7 +13,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from xinwen.inference.textclean import SENTENCE_END, display_width, ends_sentence, paragraphs, repair_spacing
+from xinwen.inference.textclean import (
+    SENTENCE_END,
+    display_width,
+    ends_sentence,
+    merge_overlap,
+    paragraphs,
+    repair_spacing,
+)
 
 NAME = r"[\u4e00-\u9fff·]"
 _BYLINE_PAREN = re.compile(rf"[（(]((?:{NAME}{{1,4}}[ \u3000]*){{1,8}})[）)]$")
@@ -204,18 +211,6 @@ def detect_order(lines: list[Line]) -> str:
 _NAME_LINE = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:[ \u3000]+[\u4e00-\u9fff]{1,4}){0,3}$")
 
 
-def _overlap_merge(a: str, b: str) -> str | None:
-    """`新时代` + `新时代：发展新方位` → one line; None when the two lines share no text."""
-    if b in a:
-        return a
-    if a in b:
-        return b
-    for k in range(min(len(a), len(b)) - 1, 1, -1):
-        if a.endswith(b[:k]):
-            return a + b[k:]
-    return None
-
-
 def prepare(lines: list[Line]) -> list[Line]:
     """Undo two dump artefacts: vertical titles as one character per line, and headline rows
     extracted several times over (fake-bold text drawn twice)."""
@@ -231,7 +226,7 @@ def prepare(lines: list[Line]) -> list[Line]:
             continue
         cur = lines[i]
         if out and headline_like(out[-1]) and headline_like(cur):
-            merged = _overlap_merge(repair_spacing(out[-1].text), repair_spacing(cur.text))
+            merged = merge_overlap(repair_spacing(out[-1].text), repair_spacing(cur.text), min_overlap=2)
             if merged is not None:
                 out[-1] = Line(merged, out[-1].heading)
                 i += 1

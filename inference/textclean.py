@@ -107,3 +107,17 @@ def paragraphs(lines: list[str]) -> list[str]:
     if cur:
         paras.append(cur)
     return [p for p in (join_lines(x) for x in paras) if p]
+
+
+def merge_overlap(a: str, b: str, min_overlap: int = 1) -> str | None:
+    """Join two extractions of one headline row that repeat each other's text
+    (`新时代` + `新时代：发展新方位`, fake-bold rows drawn twice); None when they share
+    less than `min_overlap` characters at the seam."""
+    if b in a:
+        return a
+    if a in b:
+        return b
+    for k in range(min(len(a), len(b)), min_overlap - 1, -1):
+        if k and a.endswith(b[:k]):
+            return a + b[k:]
+    return None

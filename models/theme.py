@@ -41,6 +41,20 @@ def pad_batch(seqs: list[list[int]], pad_id: int) -> dict[str, torch.Tensor]:
     return {"input_ids": ids, "attention_mask": att}
 
 
+def sorted_batch_scores(seqs: list[list[int]], pad_id: int, n_labels: int, logits_fn, batch_size: int = 32,
+                        progress=None) -> np.ndarray:
+    """Sigmoid scores for token sequences, in length-sorted batches (no padding wasted),
+    returned in input order. `logits_fn(batch) -> np.ndarray` is torch or ONNX Runtime."""
+    order = np.argsort([len(s) for s in seqs])
+    out = np.zeros((len(seqs), n_labels), dtype=np.float32)
+    for i in range(0, len(order), batch_size):
+        idx = order[i : i + batch_size]
+        out[idx] = 1.0 / (1.0 + np.exp(-logits_fn(pad_batch([seqs[j] for j in idx], pad_id))))
+        if progress:
+            progress(len(idx))
+    return out
+
+
 class ThemeModel:
     def __init__(self, path: Path, meta: dict, labels: Labels, bert=None, tokenizer=None,
                  tfidf: TfidfThemeModel | None = None, onnx_session=None):
@@ -84,19 +98,11 @@ class ThemeModel:
     @torch.no_grad()
     def bert_scores(self, titles, texts, batch_size: int = 32, progress=None) -> np.ndarray:
         seqs = encode(self.tokenizer, titles, texts, self.meta["max_length"], self.meta.get("head_fraction", 0.7))
-        order = np.argsort([len(s) for s in seqs])  # length-sorted batches waste no padding
-        out = np.zeros((len(seqs), len(self.themes)), dtype=np.float32)
-        for i in range(0, len(order), batch_size):
-            idx = order[i : i + batch_size]
-            b = pad_batch([seqs[j] for j in idx], self.tokenizer.pad_token_id)
-            if self.onnx is not None:
-                logits = self.onnx.run(None, {k: v.numpy() for k, v in b.items()})[0]
-            else:
-                logits = self.bert(**b).logits.numpy()
-            out[idx] = 1.0 / (1.0 + np.exp(-logits))
-            if progress:
-                progress(len(idx))
-        return out
+        if self.onnx is not None:
+            fn = lambda b: self.onnx.run(None, {k: v.numpy() for k, v in b.items()})[0]  # noqa: E731
+        else:
+            fn = lambda b: self.bert(**b).logits.numpy()  # noqa: E731
+        return sorted_batch_scores(seqs, self.tokenizer.pad_token_id, len(self.themes), fn, batch_size, progress)
 
     def predict_scores(self, titles, texts, batch_size: int = 32, progress=None) -> np.ndarray:
         w = float(self.meta.get("tfidf_weight", 0.0))

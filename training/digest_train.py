@@ -104,9 +104,13 @@ def train_digest(corpus: list[str], out_dir: str, config: str | None = None, qui
     return res
 
 
-def write_digest_card(out: Path, meta: dict, res: dict) -> None:
+def rouge_table(res: dict) -> str:
     rows = "\n".join(f"| {m} | {r['rouge1']:.3f} | {r['rouge2']:.3f} | {r['rougeL']:.3f} |"
                      for m, r in res.items() if m != "n")
+    return f"| method | ROUGE-1 | ROUGE-2 | ROUGE-L |\n|---|---|---|---|\n{rows}\n"
+
+
+def write_digest_card(out: Path, meta: dict, res: dict) -> None:
     (out / "README.md").write_text(f"""# xinwen digest ranker
 
 Extractive: scores every clause-run span of the body (≤ {meta['max_chars']} characters, word- and
@@ -115,10 +119,7 @@ each span's character ROUGE-L against the article's real headline.
 Trained on {meta['train_items']} corpus items ({meta['candidates']} candidate spans) in {meta['minutes']} minutes.
 
 ## Held-out items ({res['n']}, never trained on): character ROUGE F1 against the real headline
-| method | ROUGE-1 | ROUGE-2 | ROUGE-L |
-|---|---|---|---|
-{rows}
-""", encoding="utf-8")
+{rouge_table(res)}""", encoding="utf-8")
 
 
 def evaluate_digest_file(data: str, report: str | None = None, model_dir: str | None = None,
@@ -134,8 +135,5 @@ def evaluate_digest_file(data: str, report: str | None = None, model_dir: str | 
         out = Path(report)
         out.mkdir(parents=True, exist_ok=True)
         (out / "metrics.json").write_text(json.dumps(res, indent=1))
-        rows = "\n".join(f"| {m} | {r['rouge1']:.3f} | {r['rouge2']:.3f} | {r['rougeL']:.3f} |"
-                         for m, r in res.items() if m != "n")
-        (out / "report.md").write_text(f"# Digest evaluation on `{data}` ({res['n']} items)\n\n"
-                                       f"| method | ROUGE-1 | ROUGE-2 | ROUGE-L |\n|---|---|---|---|\n{rows}\n")
+        (out / "report.md").write_text(f"# Digest evaluation on `{data}` ({res['n']} items)\n\n{rouge_table(res)}")
     return res

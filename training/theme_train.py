@@ -17,7 +17,7 @@ import torch
 import yaml
 from sklearn.metrics import f1_score
 from xinwen.models.tfidf import TfidfThemeModel
-from xinwen.models.theme import encode, pad_batch
+from xinwen.models.theme import encode, pad_batch, sorted_batch_scores
 from xinwen.models.theme_io import decide, tune_thresholds
 from xinwen.training.labelled import load_labelled
 from xinwen.training.theme_card import write_theme_card
@@ -178,11 +178,7 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
 @torch.no_grad()
 def _scores(model, seqs, pad_id, batch_size: int = 64) -> np.ndarray:
     model.eval()
-    order = np.argsort([len(s) for s in seqs])
-    out = np.zeros((len(seqs), model.config.num_labels), dtype=np.float32)
-    for i in range(0, len(order), batch_size):
-        idx = order[i : i + batch_size]
-        out[idx] = torch.sigmoid(model(**pad_batch([seqs[j] for j in idx], pad_id)).logits).numpy()
+    out = sorted_batch_scores(seqs, pad_id, model.config.num_labels, lambda b: model(**b).logits.numpy(), batch_size)
     model.train()
     return out
 

@@ -68,7 +68,7 @@ def bundled_model(key: str) -> Path | None:
     return p if (p / "config.json").exists() or (p / "digest.json").exists() else None
 
 
-def file_sha256(path: str | Path, limit: int | None = None) -> str:
+def file_sha256(path: str | Path) -> str:
     """Content hash recorded with every trained model, so results can be traced to data."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
