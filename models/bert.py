@@ -6,6 +6,7 @@ of bert-base-chinese) so that fine-tuning and inference take the same code path.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -51,3 +52,9 @@ def save_half(model: torch.nn.Module, tokenizer: Any, out_dir: str | Path) -> No
     finally:
         model.to(torch.float32)
     tokenizer.save_pretrained(str(out_dir))
+    # fp16 is only how the bytes are stored: the config must not tell loaders to compute in
+    # fp16 (from_config / dtype="auto" would build a half-precision model, very slow on CPU)
+    cfg = out_dir / "config.json"
+    data = json.loads(cfg.read_text())
+    data["dtype"] = "float32"
+    cfg.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

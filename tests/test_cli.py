@@ -93,3 +93,4 @@ def test_package_base_model_as_fp16(tiny_base, tmp_path):
 
     model, _ = load_masked_lm(dest)
     assert next(model.parameters()).dtype == torch.float32
+    assert json.loads((dest / "config.json").read_text())["dtype"] == "float32"  # stored fp16, computed fp32
