@@ -2,7 +2,8 @@
 
 Both variants train the same model on the same batches in one run, so the ratio is fair.
 
-    python benchmarks/pretrain.py [--steps 20] [--corpus ../shared/data/corpus/news.jsonl.gz]
+    python benchmarks/pretrain.py [--steps 20] [--corpus ../shared/data/corpus/news.jsonl.gz | SHARD_DIR]
+                                  [--config configs/pretrain_gpu.yaml]
 """
 
 from __future__ import annotations
@@ -18,13 +19,19 @@ from xinwen.training.pretrain import Pretrainer
 from xinwen.settings import load_config
 
 
+def _sync() -> None:
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--corpus", default=str(Path(__file__).resolve().parents[2] / "shared/data/corpus/news.jsonl.gz"))
     ap.add_argument("--base", default="runs/base", help="folder with a trained tokenizer (reused, not retrained)")
+    ap.add_argument("--config", default=None, help="pretraining YAML (default: configs/pretrain.yaml)")
     a = ap.parse_args()
-    cfg = load_config(None, "pretrain")
+    cfg = load_config(a.config, "pretrain")
     cfg["embedding_init"]["method"] = "none"
     cfg["training"]["eval_sequences"] = 32
     import shutil
@@ -43,15 +50,18 @@ def main() -> None:
         for b in batches[:2]:  # warm-up
             p.train_step(b)
             p.opt.zero_grad()
-        tokens, t0 = 0, time.perf_counter()
+        tokens = sum(int(b["attention_mask"].sum()) for b in batches[2:])
+        _sync()
+        t0 = time.perf_counter()
         for b in batches[2:]:
-            tokens += int(b["attention_mask"].sum())
             p.train_step(b)
             p.opt.step()
             p.opt.zero_grad()
+        _sync()  # device work is asynchronous: time it only once it is done
         results[name] = tokens / (time.perf_counter() - t0)
     base = results["full LM head"]
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {a.steps} steps of "
+    where = torch.cuda.get_device_name() if torch.cuda.is_available() else f"CPU, {torch.get_num_threads()} threads"
+    print(f"torch {torch.__version__}, {where}, {a.steps} steps of "
           f"{cfg['training']['batch_size']}×{cfg['training']['seq_len']}")
     for k, v in results.items():
         print(f"{k:18} {v:8,.0f} tokens/s   ×{v / base:.2f}")

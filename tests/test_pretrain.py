@@ -4,10 +4,12 @@ import json
 
 import pytest
 import torch
+import yaml
 from xinwen.training.masking import char_word_ids, mask_batch, token_word_ids
 from xinwen.training.pretrain import Pretrainer, pretrain
 
 from tests.conftest import FIX
+from xinwen.settings import load_config
 
 TINY = {
     "seed": 1,
@@ -32,8 +34,6 @@ def corpus(tmp_path):
 
 
 def test_whole_words_are_masked_together():
-    import random
-
     text = "湘潭高新区引进项目"
     words = char_word_ids(text)
     offsets = [(i, i + 1) for i in range(len(text))]
@@ -41,7 +41,7 @@ def test_whole_words_are_masked_together():
     ids = torch.arange(len(text) + 2).unsqueeze(0) + 10
     special = wid.lt(0)
     for seed in range(20):
-        _, labels = mask_batch(ids, wid, special, 4, 100, random.Random(seed), mask_prob=0.3)
+        _, labels = mask_batch(ids, wid, special, 4, 100, torch.Generator().manual_seed(seed), mask_prob=0.3)
         masked = labels.ne(-100)[0]
         for w in set(wid[0].tolist()) - {-1}:
             group = masked[wid[0] == w]
@@ -71,3 +71,66 @@ def test_resume_continues_step_count(corpus, tmp_path):
     assert p.step == 6
     m = p.run(max_steps=9, quiet=True)
     assert m["step"] == 9
+
+
+def test_mask_rate_and_replacement_mix():
+    ids = torch.randint(10, 100, (256, 64))
+    wid = (torch.arange(64) // 2).expand(256, 64).clone()
+    special = torch.zeros_like(ids, dtype=torch.bool)
+    special[:, 0] = True
+    wid[special] = -1
+    masked, labels = mask_batch(ids, wid, special, 4, 100, torch.Generator().manual_seed(0), mask_prob=0.15)
+    chosen = labels.ne(-100)
+    assert 0.13 < chosen[:, 1:].float().mean() < 0.17
+    assert not chosen[:, 0].any()
+    assert 0.75 < masked[chosen].eq(4).float().mean() < 0.85
+    assert chosen.sum(1).gt(0).all()  # no row without a target
+
+
+def test_pretokenized_shard_trains_and_resumes(corpus, tmp_path):
+    from xinwen.training.pretokenize import pretokenize
+
+    base = tmp_path / "base"
+    pretrain([corpus], base, overrides=TINY, max_steps=2, quiet=True)  # for its tokenizer
+    shard = tmp_path / "shard"
+    cfg = load_config(None, "pretrain") | {"training": {**TINY["training"]}}
+    cfg_file = tmp_path / "cfg.yaml"
+    cfg_file.write_text(yaml.safe_dump(cfg))
+    meta = pretokenize([corpus], shard, base, cfg_file, workers=1)
+    assert meta["windows"] > 0 and meta["eval_windows"] > 0 and meta["sources"][0]["sha256"]
+    out = tmp_path / "from_shard"
+    m = pretrain([shard], out, overrides=TINY, max_steps=30, quiet=True)
+    losses = [h["loss"] for h in m["history"]["train"]]
+    assert sum(losses[-5:]) / 5 < sum(losses[:5]) / 5
+    assert m["windows_consumed"] == 30 * TINY["training"]["batch_size"]
+    p = Pretrainer([str(shard)], out, TINY, resume=True)
+    assert p.step == 30 and p.items_done == m["windows_consumed"]
+    assert "pretokenized shard" in (out / "README.md").read_text(encoding="utf-8")
+
+
+def test_rows_can_mix_whole_word_and_char_masking():
+    wid = (torch.arange(40) // 4).expand(2, 40).clone()  # words of 4 tokens
+    ids = torch.randint(10, 100, (2, 40))
+    special = torch.zeros_like(ids, dtype=torch.bool)
+    split_words = [0, 0]
+    for seed in range(30):
+        _, labels = mask_batch(ids, wid, special, 4, 100, torch.Generator().manual_seed(seed), mask_prob=0.4,
+                               whole_word=torch.tensor([True, False]))
+        for row in (0, 1):
+            m = labels[row].ne(-100)
+            split_words[row] += sum(1 for w in range(10) if 0 < int(m[wid[row] == w].sum()) < 4)
+    assert split_words[0] == 0 and split_words[1] > 0
+
+
+def test_init_from_an_earlier_base(corpus, tmp_path):
+    from xinwen.models.bert import load_masked_lm
+
+    first = tmp_path / "first"
+    pretrain([corpus], first, overrides=TINY, max_steps=4, quiet=True)
+    cfg = {**TINY, "training": {**TINY["training"], "init_from": str(first), "char_mask_share": 0.5}}
+    p = Pretrainer([str(corpus)], tmp_path / "second", cfg)
+    ref, _ = load_masked_lm(first)
+    assert all(torch.equal(a, b) for a, b in zip(p.model.state_dict().values(), ref.state_dict().values()))
+    m = p.run(max_steps=3, quiet=True)
+    assert m["baselines"]["init_from"]["step"] == 4
+    assert "initialised from" in (tmp_path / "second" / "README.md").read_text(encoding="utf-8")

@@ -9,8 +9,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from datasets import load_dataset
-
 _SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t\u3000]+(?=[\u3000-\u9fff\uff00-\uffef])")
 
 
@@ -31,6 +29,8 @@ def _loader_for(path: Path) -> tuple[str, dict]:
 
 def iter_items(paths: list[str | Path]) -> Iterator[dict]:
     """Yield `{"id", "title", "text"}` dicts from each corpus file in order, streaming."""
+    from datasets import load_dataset  # lazily: a pretokenized shard needs no `datasets`
+
     for p in map(Path, paths):
         kind, kw = _loader_for(p)
         ds = load_dataset(kind, data_files=str(p), split="train", streaming=True, **kw)

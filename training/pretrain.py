@@ -20,64 +20,16 @@ import numpy as np
 import torch
 import yaml
 from safetensors.torch import load_model, save_model
-from transformers import AutoTokenizer, get_linear_schedule_with_warmup
+from transformers import AutoTokenizer
 from xinwen.models.bert import masked_lm_logits, new_masked_lm
 from xinwen.models.tokenizer import train_tokenizer
-from xinwen.training.corpus import item_text, iter_items
-from xinwen.training.masking import char_word_ids, mask_batch, token_word_ids
+from xinwen.training.corpus import item_text
+from xinwen.training.masking import mask_batch
+from xinwen.training.pretrain_data import Shard, collate, is_shard, shuffled, split_items, windows
 from xinwen.training.pretrain_report import write_card, write_curve
 
-from xinwen.settings import file_sha256, load_config, stable_bucket
+from xinwen.settings import file_sha256, load_config
 from xinwen.ui import log_line, progress_bar
-
-
-def _split(paths, heldout_every: int, heldout: bool) -> Iterator[dict]:
-    for item in iter_items(paths):
-        if (stable_bucket(item["id"], heldout_every) == 0) == heldout:
-            yield item
-
-
-def windows(items: Iterator[dict], tokenizer, seq_len: int, counter: dict) -> Iterator[tuple[list, list]]:
-    """Cut each item into token windows of `seq_len` (with [CLS]/[SEP]) plus per-token word ids."""
-    body = seq_len - 2
-    for item in items:
-        counter["items"] = counter.get("items", 0) + 1
-        text = item_text(item)
-        enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-        words = token_word_ids(enc["offset_mapping"], char_word_ids(text))
-        ids = enc["input_ids"]
-        for s in range(0, len(ids), body):
-            chunk = ids[s : s + body]
-            if len(chunk) < 16:
-                continue
-            yield (
-                [tokenizer.cls_token_id, *chunk, tokenizer.sep_token_id],
-                [-1, *words[s : s + body], -1],
-            )
-
-
-def shuffled(stream: Iterator, buffer: int, rng: random.Random) -> Iterator:
-    buf: list = []
-    for x in stream:
-        buf.append(x)
-        if len(buf) >= buffer:
-            i = rng.randrange(len(buf))
-            buf[i], buf[-1] = buf[-1], buf[i]
-            yield buf.pop()
-    rng.shuffle(buf)
-    yield from buf
-
-
-def collate(examples: list[tuple[list, list]], pad_id: int) -> dict[str, torch.Tensor]:
-    n = max(len(e[0]) for e in examples)
-    ids = torch.full((len(examples), n), pad_id, dtype=torch.long)
-    words = torch.full((len(examples), n), -1, dtype=torch.long)
-    att = torch.zeros((len(examples), n), dtype=torch.long)
-    for i, (t, w) in enumerate(examples):
-        ids[i, : len(t)] = torch.tensor(t)
-        words[i, : len(w)] = torch.tensor(w)
-        att[i, : len(t)] = 1
-    return {"input_ids": ids, "word_ids": words, "attention_mask": att}
 
 
 def ppmi_embeddings(id_lists: list[list[int]], vocab: int, dim: int, window: int) -> torch.Tensor:
@@ -120,62 +72,107 @@ class Pretrainer:
         if self.tcfg.get("num_threads"):
             torch.set_num_threads(int(self.tcfg["num_threads"]))
         self.step, self.items_done, self.history = 0, 0, {"train": [], "eval": []}
-        self.elapsed = 0.0
-        self.tokenizer = self._tokenizer(resume)
-        V = len(self.tokenizer)
-        self.model = new_masked_lm(cfg["model"], V, self.tokenizer.pad_token_id)
+        self.elapsed, self.horizon_s = 0.0, None
         # a GPU, when there is one, with bf16 autocast; CPU runs stay fp32
         self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        self.shard_dir = self.corpus[0] if len(self.corpus) == 1 and is_shard(self.corpus[0]) else None
+        self.tokenizer = self._tokenizer(resume)
+        V = len(self.tokenizer)
+        self.special_ids = sorted({self.tokenizer.pad_token_id, self.tokenizer.cls_token_id, self.tokenizer.sep_token_id})
+        self.shard = Shard(self.shard_dir, self.device, self.tokenizer.pad_token_id) if self.shard_dir else None
+        self.model = new_masked_lm(cfg["model"], V, self.tokenizer.pad_token_id)
         self.model.to(self.device)
         self.baselines: dict[str, float] = {}
         decay = [p for n, p in self.model.named_parameters() if not any(k in n for k in ("bias", "LayerNorm"))]
         rest = [p for n, p in self.model.named_parameters() if any(k in n for k in ("bias", "LayerNorm"))]
         self.opt = torch.optim.AdamW(
             [{"params": decay, "weight_decay": self.tcfg["weight_decay"]}, {"params": rest, "weight_decay": 0.0}],
-            lr=self.tcfg["lr"], betas=(0.9, 0.98), eps=1e-6,
+            lr=self.tcfg["lr"], betas=(0.9, 0.98), eps=1e-6, fused=self.device.type == "cuda",
         )
-        self.sched = get_linear_schedule_with_warmup(self.opt, self.tcfg["warmup_steps"], self.tcfg["max_steps"])
+        self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, self._lr_factor)
         self.eval_batches = self._eval_set()
         if resume and (self.ckpt / "state.pt").exists():
             self._load_checkpoint()
+        elif tc_init := self.tcfg.get("init_from"):
+            self._init_from(tc_init)
         else:
             self._init_embeddings()
             self.baselines["untrained"] = self.evaluate()["acc_char"]
+
+    def _lr_factor(self, step: int) -> float:
+        """Linear warmup, then linear decay to 0 at max_steps, or at the wall-clock horizon
+        when `run(max_minutes=...)` is given and `decay_by_time` is set: then a run of N
+        minutes ends fully annealed on whatever hardware it gets."""
+        warm = min(1.0, (step + 1) / max(1, self.tcfg["warmup_steps"]))
+        done = step / self.tcfg["max_steps"]
+        if self.horizon_s:
+            done = max(done, self.elapsed / self.horizon_s) if step else 0.0
+        return warm * max(0.0, 1.0 - done)
 
     # -- setup -------------------------------------------------------------------------
     def _tokenizer(self, resume: bool):
         if resume and (self.out / "tokenizer.json").exists():
             return AutoTokenizer.from_pretrained(str(self.out), local_files_only=True)
-        tc = self.cfg["tokenizer"]
-        texts = (item_text(it) for it in islice(_split(self.corpus, self.tcfg["heldout_every"], False), tc["train_items"]))
-        tok = train_tokenizer(texts, tc["vocab_size"], tc["min_frequency"])
+        fixed = self.shard_dir or self.tcfg.get("init_from")  # a shard or an earlier base fixes the tokenizer
+        if fixed:
+            tok = AutoTokenizer.from_pretrained(str(fixed), local_files_only=True)
+        else:
+            tc = self.cfg["tokenizer"]
+            items = islice(split_items(self.corpus, self.tcfg["heldout_every"], False), tc["train_items"])
+            tok = train_tokenizer((item_text(it) for it in items), tc["vocab_size"], tc["min_frequency"])
         tok.save_pretrained(str(self.out))
         return tok
 
     def _init_embeddings(self) -> None:
         ec = self.cfg.get("embedding_init", {}) or {}
-        items = islice(_split(self.corpus, self.tcfg["heldout_every"], False), ec.get("items", 30000))
-        id_lists = [self.tokenizer(item_text(it), add_special_tokens=False)["input_ids"] for it in items]
         V = len(self.tokenizer)
-        freq = np.bincount(np.concatenate([np.asarray(x, dtype=np.int64) for x in id_lists if x]), minlength=V)
+        if self.shard is not None:
+            id_lists = self.shard.token_lists(ec.get("items", 30000), self.special_ids)
+            freq = self.shard.token_counts(V, self.special_ids)
+        else:
+            items = islice(split_items(self.corpus, self.tcfg["heldout_every"], False), ec.get("items", 30000))
+            id_lists = [self.tokenizer(item_text(it), add_special_tokens=False)["input_ids"] for it in items]
+            freq = np.bincount(np.concatenate([np.asarray(x, dtype=np.int64) for x in id_lists if len(x)]), minlength=V)
         self.most_frequent = int(freq.argmax())
         if ec.get("method", "none") == "ppmi":
             emb = ppmi_embeddings(id_lists, V, self.model.config.hidden_size, ec.get("window", 2))
             with torch.no_grad():
                 self.model.bert.embeddings.word_embeddings.weight.copy_(emb)
 
+    def _init_from(self, path: str) -> None:
+        """Continue from an earlier base (e.g. a new masking mix): same tokenizer, fresh optimiser."""
+        from xinwen.models.bert import load_masked_lm
+
+        model, tok = load_masked_lm(path)
+        if tok.get_vocab() != self.tokenizer.get_vocab():
+            raise ValueError(f"{path}: its tokenizer differs from this run's; cannot initialise from it")
+        self.model.load_state_dict(model.state_dict())
+        if self.shard is not None:
+            self.most_frequent = int(self.shard.token_counts(len(self.tokenizer), self.special_ids).argmax())
+        prev = Path(path) / "metrics.json"
+        info = json.loads(prev.read_text()) if prev.exists() else {}
+        if "untrained" in info.get("baselines", {}):
+            self.baselines["untrained"] = info["baselines"]["untrained"]
+        self.baselines["init_from"] = {"path": str(path), "step": info.get("step"), "minutes": info.get("minutes"),
+                                       "device": info.get("device"), "heldout": info.get("heldout")}
+
     def _eval_set(self) -> list[dict[str, torch.Tensor]]:
         """Fixed held-out windows, masked once with a fixed seed so evaluations compare."""
         tc = self.tcfg
-        wins = list(islice(windows(_split(self.corpus, tc["heldout_every"], True), self.tokenizer, tc["seq_len"], {}), tc["eval_sequences"]))
-        rng = random.Random(0)
+        n = tc["eval_sequences"]
+        if self.shard is not None:
+            full = self.shard.batch(self.shard.eval_ids[:n], self.shard.eval_starts[:n], self.special_ids)
+            chunks = [{k: v[i : i + 32] for k, v in full.items()} for i in range(0, full["input_ids"].size(0), 32)]
+        else:
+            wins = list(islice(windows(split_items(self.corpus, tc["heldout_every"], True), self.tokenizer, tc["seq_len"], {}), n))
+            chunks = [collate(wins[i : i + 32], self.tokenizer.pad_token_id) for i in range(0, len(wins), 32)]
+        gen = torch.Generator().manual_seed(0)
         out = []
-        for i in range(0, len(wins), 32):
-            b = collate(wins[i : i + 32], self.tokenizer.pad_token_id)
+        for b in chunks:
             special = b["attention_mask"].eq(0) | b["word_ids"].lt(0)
             for name, whole in (("char", False), ("wwm", True)):
                 ids, labels = mask_batch(b["input_ids"], b["word_ids"], special, self.tokenizer.mask_token_id,
-                                         len(self.tokenizer), rng, tc["mask_prob"], whole_word=whole, all_mask=True)
+                                         len(self.tokenizer), gen, tc["mask_prob"], whole_word=whole, all_mask=True)
                 out.append({"kind": name, "input_ids": ids, "attention_mask": b["attention_mask"], "labels": labels})
         return out
 
@@ -229,12 +226,31 @@ class Pretrainer:
 
     # -- training ----------------------------------------------------------------------
     def batches(self) -> Iterator[dict[str, torch.Tensor]]:
+        """Masked training batches on the training device; resume continues where it stopped."""
         tc = self.tcfg
+        gen = torch.Generator(device=self.device).manual_seed(self.cfg["seed"] + self.step)
+        for b in self._unmasked_batches():
+            b = {k: v.to(self.device) for k, v in b.items()}
+            special = b["attention_mask"].eq(0) | b["word_ids"].lt(0)
+            whole: bool | torch.Tensor = tc["whole_word"]
+            if whole and tc.get("char_mask_share", 0.0) > 0:  # some rows with single-character masks
+                whole = torch.rand(b["input_ids"].size(0), generator=gen, device=self.device).ge(tc["char_mask_share"])
+            b["input_ids"], b["labels"] = mask_batch(
+                b["input_ids"], b["word_ids"], special, self.tokenizer.mask_token_id,
+                len(self.tokenizer), gen, tc["mask_prob"], whole_word=whole)
+            yield b
+
+    def _unmasked_batches(self) -> Iterator[dict[str, torch.Tensor]]:
+        tc = self.tcfg
+        if self.shard is not None:  # items_done counts windows here
+            for b in self.shard.train_batches(tc["batch_size"], self.cfg["seed"], self.items_done, self.special_ids):
+                self.items_done += tc["batch_size"]
+                yield b
         rng = random.Random(self.cfg["seed"] + self.step)
         counter = {"items": 0}
         skip = self.items_done
         while True:  # epochs over the corpus; resume skips the items already consumed
-            items = _split(self.corpus, tc["heldout_every"], False)
+            items = split_items(self.corpus, tc["heldout_every"], False)
             if skip:
                 items = islice(items, skip, None)
                 counter["items"] = skip
@@ -244,31 +260,25 @@ class Pretrainer:
                 buf.append(w)
                 if len(buf) == tc["batch_size"]:
                     self.items_done = counter["items"]
-                    b = collate(buf, self.tokenizer.pad_token_id)
-                    special = b["attention_mask"].eq(0) | b["word_ids"].lt(0)
-                    b["input_ids"], b["labels"] = mask_batch(
-                        b["input_ids"], b["word_ids"], special, self.tokenizer.mask_token_id,
-                        len(self.tokenizer), rng, tc["mask_prob"], whole_word=tc["whole_word"])
-                    yield b
+                    yield collate(buf, self.tokenizer.pad_token_id)
                     buf = []
             counter["items"] = 0
 
     def _autocast(self):
         return torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.device.type == "cuda")
 
-    def train_step(self, batch: dict[str, torch.Tensor]) -> float:
+    def train_step(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        """Forward + backward of one (micro)batch; returns the loss as a tensor (no device sync)."""
         batch = {k: v.to(self.device) for k, v in batch.items()}
         with self._autocast():
-            return self._train_step(batch)
-
-    def _train_step(self, batch: dict[str, torch.Tensor]) -> float:
-        if self.tcfg["masked_only_head"]:
-            logits, tgt = masked_lm_logits(self.model, batch["input_ids"], batch["attention_mask"], batch["labels"])
-            loss = torch.nn.functional.cross_entropy(logits, tgt)
-        else:
-            loss = self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], labels=batch["labels"]).loss
+            if self.tcfg["masked_only_head"]:
+                logits, tgt = masked_lm_logits(self.model, batch["input_ids"], batch["attention_mask"], batch["labels"])
+                loss = torch.nn.functional.cross_entropy(logits.float(), tgt)
+            else:
+                loss = self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                                  labels=batch["labels"]).loss
         (loss / self.tcfg["grad_accum"]).backward()
-        return float(loss.detach())
+        return loss.detach()
 
     def run(self, max_minutes: float | None = None, max_steps: int | None = None, quiet: bool = False) -> dict:
         """Train until max_steps, max_minutes or Ctrl-C/SIGTERM; then save and write the folder."""
@@ -276,6 +286,8 @@ class Pretrainer:
         started, start_elapsed = time.time(), self.elapsed
         stream = self.batches()
         total = max_steps - self.step
+        if max_minutes and self.tcfg.get("decay_by_time"):
+            self.horizon_s = start_elapsed + max_minutes * 60
         self._stop = {"now": False}
 
         def _stop(signum, frame):  # Ctrl-C / SIGTERM: finish the step, save, write the folder
@@ -292,25 +304,27 @@ class Pretrainer:
 
     def _loop(self, stream, max_steps, max_minutes, started, start_elapsed, total, quiet) -> None:
         tc = self.tcfg
-        last_ckpt, tokens, t0 = time.time(), 0, time.time()
+        last_ckpt, t0 = time.time(), time.time()
+        tokens = torch.zeros((), device=self.device, dtype=torch.long)
+        msg = ""
         with progress_bar(quiet) as bar:
             task = bar.add_task("pretrain", total=total, info="")
             while self.step < max_steps and not self._stop["now"]:
-                loss = 0.0
+                loss = torch.zeros((), device=self.device)
                 for _ in range(tc["grad_accum"]):
                     b = next(stream)
-                    tokens += int(b["attention_mask"].sum())
+                    tokens += b["attention_mask"].sum()
                     loss += self.train_step(b) / tc["grad_accum"]
                 torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
                 self.opt.step()
-                self.sched.step()
-                self.opt.zero_grad(set_to_none=True)
                 self.step += 1
                 self.elapsed = start_elapsed + time.time() - started
-                tps = tokens / max(time.time() - t0, 1e-6)
-                if self.step % tc["log_every"] == 0:
-                    self.history["train"].append({"step": self.step, "loss": loss, "tokens_per_s": tps})
-                msg = f"loss {loss:.3f} · {tps:,.0f} tok/s"
+                self.sched.step()
+                self.opt.zero_grad(set_to_none=True)
+                if self.step % tc["log_every"] == 0:  # the only per-step sync with the device
+                    tps = int(tokens) / max(time.time() - t0, 1e-6)
+                    self.history["train"].append({"step": self.step, "loss": float(loss), "tokens_per_s": tps})
+                    msg = f"loss {float(loss):.3f} · {tps:,.0f} tok/s"
                 if self.step % tc["eval_every"] == 0:
                     ev = self.evaluate()
                     self.history["eval"].append({"step": self.step, **ev})
@@ -336,9 +350,16 @@ class Pretrainer:
         metrics = {
             "step": self.step, "minutes": round(self.elapsed / 60, 1), "tokens_seen_upper_bound": tokens_seen,
             "items_consumed": self.items_done, "heldout": final, "baselines": self.baselines,
-            "history": self.history,
+            "device": torch.cuda.get_device_name() if self.device.type == "cuda" else "cpu",
+            "torch": torch.__version__, "history": self.history,
         }
-        data = [{"path": c, "sha256": file_sha256(c)} for c in self.corpus]
+        if self.shard is not None:  # provenance is the shard's corpus, hashed when the shard was made
+            metrics["items_consumed"] = None
+            metrics["windows_consumed"] = self.items_done
+            shard = {k: v for k, v in self.shard.meta.items() if k != "sources"}
+            data = [{**src, "via_shard": shard} for src in self.shard.meta["sources"]]
+        else:
+            data = [{"path": c, "sha256": file_sha256(c)} for c in self.corpus]
         (self.out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1))
         (self.out / "pretrain_config.yaml").write_text(yaml.safe_dump(self.cfg, allow_unicode=True))
         (self.out / "data.json").write_text(json.dumps(data, indent=1))

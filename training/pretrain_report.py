@@ -33,6 +33,19 @@ def write_card(out: Path, cfg: dict, metrics: dict, data: list[dict]) -> None:
     h = metrics["heldout"]
     b = metrics["baselines"]
     rows = "\n".join(f"| `{d['path']}` | `{d['sha256'][:16]}…` |" for d in data)
+    shard = next((d["via_shard"] for d in data if d.get("via_shard")), None)
+    if shard:
+        consumed = (f"{metrics['windows_consumed']:,} windows consumed from a pretokenized shard of "
+                    f"{shard['items']:,} items / {shard['windows']:,} windows / {shard['tokens']:,} tokens "
+                    f"(`xinwen pretokenize`, fraction {shard['fraction']})")
+    else:
+        consumed = f"corpus items consumed: {metrics['items_consumed']}"
+    init = b.get("init_from")
+    if init:
+        prev = init.get("heldout") or {}
+        consumed += (f"\n- initialised from `{init['path']}` ({init.get('step')} steps, {init.get('minutes')} min on "
+                     f"{init.get('device')}; held-out char {prev.get('acc_char', float('nan')):.1%}, "
+                     f"whole-word {prev.get('acc_wwm', float('nan')):.1%}), with a fresh optimiser")
     card = f"""# xinwen base — a small Chinese BERT pretrained by `xinwen pretrain`
 
 Masked LM (`BertForMaskedLM`), bert-base-chinese-style tokenizer (one token per CJK character,
@@ -40,7 +53,8 @@ WordPiece for Latin and digits), whole-word masking over jieba words, LM head co
 positions only. Loads offline with `AutoModelForMaskedLM.from_pretrained(DIR)`.
 
 ## How it was made
-- steps: {metrics['step']}, minutes: {metrics['minutes']}, corpus items consumed: {metrics['items_consumed']},
+- steps: {metrics['step']}, minutes: {metrics['minutes']} on {metrics.get('device', 'cpu')}
+  (torch {metrics.get('torch', '?')}), {consumed},
   tokens seen (upper bound, padded windows): {metrics['tokens_seen_upper_bound']:,}
 - data:
 
@@ -62,6 +76,7 @@ positions only. Loads offline with `AutoModelForMaskedLM.from_pretrained(DIR)`.
 | always the most frequent token | {b.get('most_frequent_char', float('nan')):.1%} | – | – |
 
 The loss curve is in `loss_curve.png`; the whole evaluation history in `metrics.json`.
-To beat it: resume with `xinwen pretrain --resume` (same folder) or train longer / on a GPU.
+To beat it: `xinwen pretrain --resume` in the run folder (it holds the optimiser state), or
+`xinwen pretrain --init-from THIS_FOLDER` (weights and tokenizer only, fresh optimiser), or a longer / GPU run.
 """
     (out / "README.md").write_text(card, encoding="utf-8")

@@ -9,6 +9,7 @@ def write_theme_card(out: Path, meta: dict, data: dict, metrics: dict) -> None:
     tb = metrics["tfidf_baseline_dev"]
     hist = ", ".join(f"{h['epoch']}: {h['dev_macro_f1']:.3f}" for h in metrics.get("history", []))
     comparison = metrics.get("comparison_md", "")
+    train_files = ", ".join(f"`{t['path']}` (sha256 `{t['sha256'][:16]}…`)" for t in data["train"])
     card = f"""# xinwen theme model
 
 Architecture: **{meta['architecture']}**{f" (BERT from `{meta.get('base_model')}`)" if meta.get('base_model') else ''};
@@ -17,7 +18,7 @@ TF-IDF blend weight {meta.get('tfidf_weight', 0):.1f} (tuned on dev). Multi-labe
 Thresholds (tuned on dev): {', '.join(f"{t} {x:.2f}" for t, x in zip(meta['themes'], meta['thresholds']))}.
 
 ## Data
-- train: `{data['train']['path']}` ({data['train']['records']} records, sha256 `{data['train']['sha256'][:16]}…`)
+- train: {train_files} ({data['train_records']} records)
 - dev: `{data['dev']['path']}` ({data['dev']['records']} records, sha256 `{data['dev']['sha256'][:16]}…`)
 - seed {data['seed']}, init_from {data.get('init_from')}, random_init {data.get('random_init')}, {data['minutes']} minutes
 

@@ -58,7 +58,15 @@ def _load_bert(base_model: str | None, init_from: str | None, themes, random_ini
     return model, tok, src
 
 
-def train_theme(train_path: str, dev_path: str, out_dir: str, config: str | None = None,
+def _load_train(paths: str | list[str], labels, warn):
+    """One or several labelled files (e.g. gold + self-training labels) as one dataset."""
+    from datasets import concatenate_datasets
+
+    paths = [paths] if isinstance(paths, str | Path) else list(paths)
+    return concatenate_datasets([load_labelled(p, labels, warn) for p in paths]), paths
+
+
+def train_theme(train_path: str | list[str], dev_path: str, out_dir: str, config: str | None = None,
                 base_model: str | None = None, init_from: str | None = None, random_init: bool = False,
                 quiet: bool = False, overrides: dict | None = None) -> dict:
     """Library entry point behind `xinwen train`. Returns the dev metrics."""
@@ -72,7 +80,7 @@ def train_theme(train_path: str, dev_path: str, out_dir: str, config: str | None
     np.random.seed(seed)
     torch.manual_seed(seed)
     warn = (lambda m: stderr.print(m)) if not quiet else (lambda m: None)
-    train, dev = load_labelled(train_path, labels, warn), load_labelled(dev_path, labels, warn)
+    (train, train_paths), dev = _load_train(train_path, labels, warn), load_labelled(dev_path, labels, warn)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
@@ -107,7 +115,7 @@ def train_theme(train_path: str, dev_path: str, out_dir: str, config: str | None
     meta["thresholds"] = [float(x) for x in th]
     (out / "xinwen.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False))
     (out / "training_config.yaml").write_text(yaml.safe_dump(cfg, allow_unicode=True))
-    data = {"train": {"path": str(train_path), "sha256": file_sha256(train_path), "records": len(train)},
+    data = {"train": [{"path": str(p), "sha256": file_sha256(p)} for p in train_paths], "train_records": len(train),
             "dev": {"path": str(dev_path), "sha256": file_sha256(dev_path), "records": len(dev)},
             "seed": seed, "base_model": str(src) if src else None, "init_from": init_from,
             "random_init": random_init, "minutes": round((time.time() - t0) / 60, 1)}

@@ -39,18 +39,38 @@ def info(as_json: bool = typer.Option(False, "--json", help="Machine-readable ou
 
 @app.command()
 def pretrain(
-    corpus: list[Path] = typer.Option(..., "--corpus", help="JSONL(.gz), CSV or text files.", exists=True),
+    corpus: list[Path] = typer.Option(
+        ..., "--corpus", help="JSONL(.gz), CSV or text files, or one shard folder from `xinwen pretokenize`.", exists=True),
     out: Path = typer.Option(..., "-o", "--out", help="Output model folder."),
     config: Path | None = typer.Option(None, "--config", help="YAML config (default: configs/pretrain.yaml)."),
     resume: bool = typer.Option(False, "--resume", help="Continue from the folder's last checkpoint."),
     max_minutes: float | None = typer.Option(None, "--max-minutes", help="Stop cleanly and save after this long."),
     max_steps: int | None = typer.Option(None, "--max-steps", help="Override training.max_steps."),
+    init_from: Path | None = typer.Option(None, "--init-from", help="Start from this base's weights (same tokenizer).",
+                                          exists=True),
 ) -> None:
     """Pretrain the xinwen base: tokenizer + small Chinese BERT (whole-word masking)."""
     from xinwen.training.pretrain import pretrain as run
 
-    m = run(corpus, out, config, resume=resume, max_minutes=max_minutes, max_steps=max_steps)
+    over = {"training": {"init_from": str(init_from)}} if init_from else None
+    m = run(corpus, out, config, resume=resume, max_minutes=max_minutes, max_steps=max_steps, overrides=over)
     typer.echo(json.dumps({"step": m["step"], "heldout": m["heldout"], "baselines": m["baselines"]}))
+
+
+@app.command()
+def pretokenize(
+    corpus: list[Path] = typer.Option(..., "--corpus", help="JSONL(.gz), CSV or text files.", exists=True),
+    tokenizer: Path = typer.Option(..., "--tokenizer", help="Folder with tokenizer files (e.g. a base model).", exists=True),
+    out: Path = typer.Option(..., "-o", "--out", help="Output shard folder."),
+    config: Path | None = typer.Option(None, "--config", help="YAML config (seq_len, held-out split)."),
+    fraction: float = typer.Option(1.0, "--fraction", help="Share of training items to keep (by id hash)."),
+    workers: int = typer.Option(2, "--workers", help="Processes running jieba."),
+) -> None:
+    """Tokenise + jieba-segment a corpus once into a shard for fast (GPU) pretraining."""
+    from xinwen.training.pretokenize import pretokenize as run
+
+    meta = run(corpus, out, tokenizer, config, fraction=fraction, workers=workers)
+    typer.echo(json.dumps({k: meta[k] for k in ("items", "windows", "tokens", "eval_windows")}))
 
 
 def _report_error(msg: str) -> None:
@@ -84,7 +104,8 @@ def segment(
 
 @app.command()
 def train(
-    train_file: Path = typer.Option(..., "--train", exists=True, help="Labelled JSONL/CSV."),
+    train_file: list[Path] = typer.Option(..., "--train", exists=True,
+                                          help="Labelled JSONL/CSV; repeat to add files (e.g. self-training labels)."),
     dev_file: Path = typer.Option(..., "--dev", exists=True, help="Labelled JSONL/CSV for early stopping and thresholds."),
     out: Path = typer.Option(..., "-o", "--out", help="Output model folder."),
     config: Path | None = typer.Option(None, "--config", help="YAML config (default: configs/train.yaml)."),
@@ -98,12 +119,29 @@ def train(
     from xinwen.training.theme_train import train_theme
 
     try:
-        m = train_theme(str(train_file), str(dev_file), str(out), str(config) if config else None, base_model,
+        m = train_theme([str(f) for f in train_file], str(dev_file), str(out), str(config) if config else None, base_model,
                         init_from, random_init, overrides={"architecture": architecture} if architecture else None)
     except DataError as e:
         _report_error(str(e))
         raise typer.Exit(2) from None
     typer.echo(json.dumps({k: m[k] for k in ("accuracy", "macro_f1", "micro_f1_multilabel", "ece")}))
+
+
+@app.command("pseudo-label")
+def pseudo_label(
+    corpus: list[Path] = typer.Option(..., "--corpus", exists=True, help="Unlabelled JSONL(.gz)/CSV news."),
+    out: Path = typer.Option(..., "-o", "--out", help="Labelled JSONL to write (use with a second --train)."),
+    model: str | None = typer.Option(None, "--model", help="Teacher theme model (default: bundled)."),
+    exclude: list[Path] = typer.Option([], "--exclude", exists=True, help="Labelled files whose articles to skip."),
+    items: int = typer.Option(20000, "--items", help="Corpus items to score."),
+    min_conf: float = typer.Option(0.9, "--min-conf", help="Keep a theme call when its score is at least this."),
+    per_class: int = typer.Option(400, "--per-class", help="At most this many per primary class."),
+    backend: str = typer.Option("auto", "--backend", help="auto|torch|onnx."),
+) -> None:
+    """Self-training: label unlabelled news with a teacher model, keeping only confident calls."""
+    from xinwen.training.self_training import pseudo_label as run
+
+    typer.echo(json.dumps(run(corpus, out, model, exclude, items, min_conf, per_class=per_class, backend=backend)))
 
 
 @app.command()

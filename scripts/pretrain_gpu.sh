@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Pretrain the xinwen base on a lent GPU box from a pretokenized shard, two learning rates side
+# by side (the model is far too small to fill the GPU alone), and pack each run's fp16 folder.
+#
+#   xinwen pretokenize --corpus ../shared/data/corpus/news.jsonl.gz --tokenizer xinwen/assets/base -o runs/shard
+#   tar -C runs -cf - shard | xz -T2 -6 > .carry/shard.tar.xz        # .carry/ is git-ignored
+#   (device) MINUTES=6 bash scripts/pretrain_gpu.sh                    # stage 1: whole-word masking
+#   (device) MINUTES=3 INIT=.carry/run_a VARIANT_A=... bash scripts/pretrain_gpu.sh   # stage 2: mixed masking
+#
+# The box has torch/transformers but neither jieba nor datasets (the shard needs neither) and
+# no package index, so xinwen runs from a symlinked import tree instead of `pip install`.
+set -uo pipefail
+export PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false
+MINUTES=${MINUTES:-6.5}
+OUT=${OUT:-/tmp/out}
+ROOT=$(pwd); export ROOT
+mkdir -p "$OUT" /tmp/site/xinwen
+cp -r xinwen/. /tmp/site/xinwen/
+for d in models training inference configs; do ln -sfn "$ROOT/$d" /tmp/site/xinwen/$d; done
+export PYTHONPATH=/tmp/site
+cd /tmp  # so that the repo's own xinwen/ folder (without the mapped subpackages) does not shadow it
+PY=${PY:-python3}
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
+$PY -c "import torch, transformers; print('torch', torch.__version__, 'transformers', transformers.__version__, 'cuda', torch.cuda.is_available())"
+[ -d /tmp/shard ] || { xz -dc -T0 "$ROOT/.carry/shard.tar.xz" | tar -x -C /tmp; }
+cat /tmp/shard/shard.json | head -c 400; echo
+
+# two variants side by side: JSON overrides of the config's `training` section
+export VARIANT_A=${VARIANT_A:-'{}'} VARIANT_B=${VARIANT_B:-'{"lr": 0.0005, "warmup_steps": 500}'}
+$PY - <<'PY'
+import json, os, yaml
+for v in ("a", "b"):
+    cfg = yaml.safe_load(open(os.environ["ROOT"] + "/configs/pretrain_gpu.yaml"))
+    cfg["training"].update(json.loads(os.environ[f"VARIANT_{v.upper()}"]))
+    yaml.safe_dump(cfg, open(f"/tmp/pretrain_gpu_{v}.yaml", "w"))
+PY
+INIT_ARGS=()
+[ -n "${INIT:-}" ] && INIT_ARGS=(--init-from "$ROOT/$INIT")
+for v in a b; do
+  $PY -m xinwen pretrain --corpus /tmp/shard -o /tmp/run_$v --config /tmp/pretrain_gpu_$v.yaml \
+      --max-minutes "$MINUTES" "${INIT_ARGS[@]}" > "$OUT/run_$v.log" 2>&1 &
+done
+wait
+
+$PY - <<'PY'
+import json, os, shutil, subprocess
+from pathlib import Path
+from xinwen.models.bert import load_masked_lm, save_half
+out = Path(os.environ.get("OUT", "/tmp/out"))
+for run in ("run_a", "run_b"):
+    src, dst = Path("/tmp") / run, Path("/tmp/pack") / run
+    if not (src / "metrics.json").exists():
+        print(run, "no metrics.json"); continue
+    model, tok = load_masked_lm(src)
+    save_half(model, tok, dst)
+    for f in ("metrics.json", "README.md", "loss_curve.png", "pretrain_config.yaml", "data.json"):
+        shutil.copy(src / f, dst / f)
+    subprocess.run(["tar", "-C", "/tmp/pack", "-czf", str(out / f"{run}.tgz"), run], check=True)
+    m = json.loads((src / "metrics.json").read_text())
+    print(run, "step", m["step"], "minutes", m["minutes"], "heldout", m["heldout"], "baselines", m["baselines"])
+PY
+# speed of the default (CPU) config and of the GPU config, full vs masked-only LM head, on this card
+[ "${BENCH:-1}" = 1 ] && for c in "$ROOT/configs/pretrain.yaml" "$ROOT/configs/pretrain_gpu.yaml"; do
+  timeout 60 $PY "$ROOT/benchmarks/pretrain.py" --corpus /tmp/shard --base /tmp/shard --steps 30 --config $c 2>&1 | tail -3
+done | tee "$OUT/bench_pretrain_gpu.txt"
+ls -la "$OUT"
