@@ -34,15 +34,11 @@ def package_model(kind: str, src: str | Path, dest: str | Path | None = None) ->
         for f in tmp.glob("model*.safetensors"):
             f.unlink()
         save_half(model, tok, tmp)  # weights as fp16: half the bytes; loaders upcast to float32
-    meta_file = tmp / "xinwen.json"
-    if meta_file.exists():  # a machine's absolute path means nothing inside an installed package
-        import json
-
-        meta = json.loads(meta_file.read_text())
-        base = str(meta.get("base_model") or "")
-        if base.startswith(str(BUNDLED["base_model"].parent.parent)):
-            meta["base_model"] = "xinwen/" + str(Path(base).relative_to(BUNDLED["base_model"].parent.parent))
-        meta_file.write_text(json.dumps(meta, indent=1, ensure_ascii=False))
+    # a machine's absolute paths mean nothing inside an installed package: make them relative
+    root = str(BUNDLED["base_model"].parent.parent.parent) + "/"
+    for name in ("xinwen.json", "data.json", "README.md"):
+        if (f := tmp / name).exists():
+            f.write_text(f.read_text(encoding="utf-8").replace(root, ""), encoding="utf-8")
     shutil.rmtree(dest, ignore_errors=True)
     tmp.rename(dest)
     _check(kind, dest)
