@@ -134,3 +134,16 @@ def test_init_from_an_earlier_base(corpus, tmp_path):
     m = p.run(max_steps=3, quiet=True)
     assert m["baselines"]["init_from"]["step"] == 4
     assert "initialised from" in (tmp_path / "second" / "README.md").read_text(encoding="utf-8")
+
+
+def test_wall_clock_schedule_decays_with_elapsed_time(corpus, tmp_path):
+    cfg = {**TINY, "training": {**TINY["training"], "decay_by_time": True}}
+    p = Pretrainer([str(corpus)], tmp_path / "timed", cfg)
+    p.horizon_s, p.elapsed = 100.0, 50.0
+    assert p._lr_factor(10) == pytest.approx(0.5)
+    p.elapsed = 120.0
+    assert p._lr_factor(10) == 0.0
+    p.horizon_s, p.elapsed = None, 0.0
+    assert p._lr_factor(10) == pytest.approx(1 - 10 / TINY["training"]["max_steps"])
+    m = p.run(max_minutes=0.02, quiet=True)  # stops on the clock, annealed
+    assert m["step"] >= 1 and p.horizon_s == pytest.approx(0.02 * 60)

@@ -307,8 +307,9 @@ class Pretrainer:
         last_ckpt, t0 = time.time(), time.time()
         tokens = torch.zeros((), device=self.device, dtype=torch.long)
         msg = ""
+        timed = bool(self.horizon_s)  # a wall-clock schedule: the bar (and its ETA) counts seconds
         with progress_bar(quiet) as bar:
-            task = bar.add_task("pretrain", total=total, info="")
+            task = bar.add_task("pretrain", total=max_minutes * 60 if timed else total, info="")
             while self.step < max_steps and not self._stop["now"]:
                 loss = torch.zeros((), device=self.device)
                 for _ in range(tc["grad_accum"]):
@@ -330,7 +331,10 @@ class Pretrainer:
                     self.history["eval"].append({"step": self.step, **ev})
                     msg += f" · held-out acc {ev['acc_char']:.1%} (wwm {ev['acc_wwm']:.1%})"
                     bar.console.log(f"step {self.step}: {msg}")
-                bar.update(task, advance=1, info=msg)
+                if timed:
+                    bar.update(task, completed=time.time() - started, info=f"step {self.step} · {msg}")
+                else:
+                    bar.update(task, advance=1, info=msg)
                 if self.step % (tc["log_every"] * 10) == 0:
                     log_line(f"step {self.step} · {msg} · {self.elapsed / 60:.1f} min")
                 if time.time() - last_ckpt > tc["checkpoint_minutes"] * 60:
