@@ -209,6 +209,22 @@ def detect_order(lines: list[Line]) -> str:
 
 
 _NAME_LINE = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:[ \u3000]+[\u4e00-\u9fff]{1,4}){0,3}$")
+# the commonest Chinese surnames: a bare 2-4 character line starting with one is an author's name
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
+    "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛"
+    "邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝"
+    "路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟"
+)
+_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "夏侯")
+
+
+def is_person_name(s: str) -> bool:
+    """A bare author line such as `张怡恬` or `欧阳辉` (not a short headline fragment)."""
+    s = re.sub(r"[ \u3000]", "", s.strip())
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", s):
+        return False
+    return s.startswith(_COMPOUND_SURNAMES) and len(s) >= 3 or (s[0] in _SURNAMES and len(s) <= 3)
 
 
 def prepare(lines: list[Line]) -> list[Line]:
@@ -288,7 +304,7 @@ def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]
                 closed or bool(line.heading) or not art.body_lines)
         else:
             starts_block = bool(line.heading)
-        if starts_block or (headline_like(line) and _is_strong_block(cur)):
+        if starts_block or (headline_like(line) and _is_strong_block(cur, art.body_lines)):
             block = _take_headline(cur)
             if order == "before":
                 if art.body_lines:
@@ -303,6 +319,7 @@ def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]
                     cur.i += 1
             else:
                 assign_headline(block, art)
+                _take_author(cur, art)
                 _take_captions(cur, art)
                 flush()
             closed = False
@@ -331,15 +348,21 @@ def _close_after(cur: _Cursor, art: Article) -> None:
     block = _take_headline(cur)
     if block:
         assign_headline(block, art)
-        nxt = cur.peek()
-        if nxt is not None and not art.byline and _NAME_LINE.match(nxt.text.strip()):
-            art.byline = byline_names(nxt.text.strip())
-            cur.i += 1
+        _take_author(cur, art)
     _take_captions(cur, art)
 
 
-def _is_strong_block(cur: _Cursor) -> bool:
-    """A headline block mid-flow starts/ends an article only with a subtitle or credit attached."""
+def _take_author(cur: _Cursor, art: Article) -> None:
+    """A bare author name right under a headline block is the byline."""
+    nxt = cur.peek()
+    if nxt is not None and not art.byline and _NAME_LINE.match(nxt.text.strip()):
+        art.byline = byline_names(nxt.text.strip())
+        cur.i += 1
+
+
+def _is_strong_block(cur: _Cursor, body_lines: list[str]) -> bool:
+    """A headline block mid-flow starts/ends an article only with a subtitle or credit attached,
+    or as `title / author name / body` right after a finished sentence (theory and opinion pages)."""
     x = cur.peek(1)
     if x is None:
         return False
@@ -347,7 +370,9 @@ def _is_strong_block(cur: _Cursor) -> bool:
     if t.startswith(("——", "—")):
         return True
     y = cur.peek(2)
-    return headline_like(x) and y is not None and bool(_CREDIT.match(repair_spacing(y.text)))
+    if is_person_name(t) and (y is None or not headline_like(y)) and (not body_lines or ends_sentence(body_lines[-1])):
+        return True
+    return y is not None and headline_like(x) and bool(_CREDIT.match(repair_spacing(y.text)))
 
 
 def segment_text(text: str, headlines: str = "auto") -> list[Article]:

@@ -5,7 +5,7 @@ import random
 import re
 
 import pytest
-from xinwen.inference.segment import byline_names, segment_text, split_byline
+from xinwen.inference.segment import byline_names, is_person_name, segment_text, split_byline
 
 from tests.conftest import FIX, ROOT
 
@@ -78,3 +78,25 @@ def test_synthetic_pages_segment_into_their_articles(seed, fixture_articles):
         assert g.title == a["title"]
         assert ns(g.text) == ns(a["text"])
         assert ns(g.byline) == ns(NAMES[i % len(NAMES)])
+
+
+def test_title_and_author_mid_flow_end_an_article():
+    """Theory pages dumped flat: `title / author name` right after a finished sentence is a boundary."""
+    page = "\n".join([
+        "新时代的长征路是我们这一代人的使命，更是我们",
+        "这一代人的荣光，我们要走好它。",
+        "走好新时代的长征路",
+        "张怡恬",
+        "把中国建成现代化强国，是中国人民为之奋斗了",
+        "几代人的夙愿，令人振奋。",
+        "把握中国现代化的历史方位",
+        "欧阳辉",
+    ])
+    arts = segment_text(page, headlines="after")
+    assert [(a.title, a.byline) for a in arts] == [("走好新时代的长征路", "张怡恬"), ("把握中国现代化的历史方位", "欧阳辉")]
+    assert arts[1].text.startswith("把中国建成") and arts[1].text.endswith("令人振奋。")
+
+
+def test_person_names():
+    assert is_person_name("张怡恬") and is_person_name("欧阳辉") and is_person_name("樊丽")
+    assert not is_person_name("新时代") and not is_person_name("主要做法") and not is_person_name("张")
