@@ -167,7 +167,7 @@ def _take_headline(cur: _Cursor) -> list[str]:
         # a bare second line is a subtitle only if it does not fill the column like body text
         uneven = after is not None and abs(display_width(repair_spacing(nxt.text)) - display_width(repair_spacing(after.text))) > 1.5
         if sub.startswith(("——", "—")) or first.heading or (
-            k == 1 and (after is None or not headline_like(after)) and uneven
+            k == 1 and (after is None or not headline_like(after) or is_person_name(after.text)) and uneven
         ):
             block.append(head(nxt))
             k += 1
@@ -217,6 +217,9 @@ _SURNAMES = set(
     "路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟"
 )
 _COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "夏侯")
+
+
+MIN_ARTICLE_CHARS = 40  # shorter untitled blocks on a page with real articles are furniture
 
 
 def is_person_name(s: str) -> bool:
@@ -340,7 +343,15 @@ def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]
     flush()
     for a in arts:
         a.text = "\n".join(paragraphs(a.body_lines))
-    return [a for a in arts if a.text or a.title]
+    arts = [a for a in arts if a.text or a.title]
+    # a short untitled, unsigned block between articles is a section banner or a stray headline
+    # fragment, not an article (a page that is nothing but a short text keeps it)
+    real = [a for a in arts if not _is_fragment(a)]
+    return real or arts
+
+
+def _is_fragment(a: Article) -> bool:
+    return not (a.title or a.byline or a.captions) and len(re.sub(r"\s", "", a.text)) < MIN_ARTICLE_CHARS
 
 
 def _close_after(cur: _Cursor, art: Article) -> None:
@@ -353,11 +364,16 @@ def _close_after(cur: _Cursor, art: Article) -> None:
 
 
 def _take_author(cur: _Cursor, art: Article) -> None:
-    """A bare author name right under a headline block is the byline."""
+    """A bare author name right under a headline block is the byline (co-authors one per line)."""
     nxt = cur.peek()
-    if nxt is not None and not art.byline and _NAME_LINE.match(nxt.text.strip()):
-        art.byline = byline_names(nxt.text.strip())
+    if nxt is None or art.byline or not _NAME_LINE.match(nxt.text.strip()):
+        return
+    names = [byline_names(nxt.text.strip())]
+    cur.i += 1
+    while (nxt := cur.peek()) is not None and len(names) < 4 and is_person_name(nxt.text):
+        names.append(byline_names(nxt.text.strip()))
         cur.i += 1
+    art.byline = " ".join(names)
 
 
 def _is_strong_block(cur: _Cursor, body_lines: list[str]) -> bool:
@@ -370,7 +386,11 @@ def _is_strong_block(cur: _Cursor, body_lines: list[str]) -> bool:
     if t.startswith(("——", "—")):
         return True
     y = cur.peek(2)
-    if is_person_name(t) and (y is None or not headline_like(y)) and (not body_lines or ends_sentence(body_lines[-1])):
+    k = 2 if headline_like(x) and not is_person_name(t) else 1  # title + subtitle, then the name
+    name, after = cur.peek(k), cur.peek(k + 1)
+    if (name is not None and is_person_name(repair_spacing(name.text))
+            and (after is None or not headline_like(after) or is_person_name(after.text))
+            and (not body_lines or ends_sentence(body_lines[-1]))):
         return True
     return y is not None and headline_like(x) and bool(_CREDIT.match(repair_spacing(y.text)))
 
