@@ -244,8 +244,9 @@ class Pretrainer:
         tc = self.tcfg
         if self.shard is not None:  # items_done counts windows here
             for b in self.shard.train_batches(tc["batch_size"], self.cfg["seed"], self.items_done, self.special_ids):
-                self.items_done += tc["batch_size"]
+                self.items_done += b["input_ids"].size(0)
                 yield b
+            return  # (never reached: shard epochs repeat until the caller stops)
         rng = random.Random(self.cfg["seed"] + self.step)
         counter = {"items": 0}
         skip = self.items_done
