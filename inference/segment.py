@@ -321,9 +321,7 @@ def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]
                     art.byline = b
                     cur.i += 1
             else:
-                assign_headline(block, art)
-                _take_author(cur, art)
-                _take_captions(cur, art)
+                _close_after(cur, art, block)
                 flush()
             closed = False
             continue
@@ -354,9 +352,11 @@ def _is_fragment(a: Article) -> bool:
     return not (a.title or a.byline or a.captions) and len(re.sub(r"\s", "", a.text)) < MIN_ARTICLE_CHARS
 
 
-def _close_after(cur: _Cursor, art: Article) -> None:
-    """Headlines-after pages: the article's headline block, then a bare author name, captions."""
-    block = _take_headline(cur)
+def _close_after(cur: _Cursor, art: Article, block: list[str] | None = None) -> None:
+    """Headlines-after pages: the article's headline block (taken here unless given), then a
+    bare author name, captions."""
+    if block is None:
+        block = _take_headline(cur)
     if block:
         assign_headline(block, art)
         _take_author(cur, art)
