@@ -43,18 +43,15 @@ done
 wait
 
 $PY - <<'PY'
-import json, os, shutil, subprocess
+import json, os, subprocess
 from pathlib import Path
-from xinwen.models.bert import load_masked_lm, save_half
+from xinwen.packaging import package_model
 out = Path(os.environ.get("OUT", "/tmp/out"))
 for run in ("run_a", "run_b"):
     src, dst = Path("/tmp") / run, Path("/tmp/pack") / run
     if not (src / "metrics.json").exists():
         print(run, "no metrics.json"); continue
-    model, tok = load_masked_lm(src)
-    save_half(model, tok, dst)
-    for f in ("metrics.json", "README.md", "loss_curve.png", "pretrain_config.yaml", "data.json"):
-        shutil.copy(src / f, dst / f)
+    package_model("base_model", src, dst)  # fp16 weights + card, metrics, tokenizer; no checkpoint
     subprocess.run(["tar", "-C", "/tmp/pack", "-czf", str(out / f"{run}.tgz"), run], check=True)
     m = json.loads((src / "metrics.json").read_text())
     print(run, "step", m["step"], "minutes", m["minutes"], "heldout", m["heldout"], "baselines", m["baselines"])
