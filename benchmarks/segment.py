@@ -98,6 +98,44 @@ def synthetic(shared: Path, n_pages: int, seed: int = 0) -> list[tuple]:
     return out
 
 
+def scrambled(shared: Path, n_pages: int, seed: int = 1) -> list[tuple]:
+    """pdftotext-style dumps synthesised from corpus stories: each article cut into column
+    blocks (its own width), a title-and-author block before its first column, an affiliation
+    line closing half of them, and runs of blocks from different articles interleaved."""
+    rng = random.Random(seed)
+    items = []
+    with gzip.open(shared / "data" / "corpus" / "news.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if r.get("kind") == "story" and 700 < len(r["text"]) < 2500 and 6 <= len(r["title"]) <= 24 and rng.random() < 0.01:
+                items.append(r)
+            if len(items) >= n_pages * 4:
+                break
+    out = []
+    for p in range(n_pages):
+        arts = items[p * 4 : p * 4 + rng.randint(3, 4)]
+        queues = []
+        for a in arts:
+            width = rng.randint(14, 22)
+            lines = [ln for para in a["text"].split("\n") if para.strip()
+                     for ln in (para.strip()[i : i + width] for i in range(0, len(para.strip()), width))]
+            if rng.random() < 0.5:
+                lines.append("（作者为某大学教授）")
+            rows = rng.randint(12, 30)
+            blocks = [lines[i : i + rows] for i in range(0, len(lines), rows)]
+            blocks[0] = [a["title"], rng.choice(["张怡恬", "刘志明", "欧阳辉", "陈曙光"])] + [""] + blocks[0]
+            queues.append(blocks)
+        order: list[list[str]] = []
+        while any(queues):
+            q = rng.choice([q for q in queues if q])
+            for _ in range(rng.randint(1, 3)):
+                if q:
+                    order.append(q.pop(0))
+        pred = [vars(a) for a in segment_text("\n\n".join("\n".join(b) for b in order))]
+        out.append(match(pred, [{"title": a["title"], "text": a["text"]} for a in arts]))
+    return out
+
+
 def bundled(shared: Path) -> list[tuple]:
     """The real regional page against its gold (body start/end, title): one row."""
     gold = json.loads((shared / "pages" / "hunan-daily-2022-regional-page.gold.json").read_text(encoding="utf-8"))
@@ -129,6 +167,7 @@ def main() -> None:
     shared = Path(a.shared)
     print(f"bundled regional page (gold)  : {summarise(bundled(shared))}")
     print(f"regional-style synthetic pages: {summarise(synthetic(shared, a.synthetic))}")
+    print(f"scrambled synthetic dumps     : {summarise(scrambled(shared, a.synthetic // 2))}")
     for kind, rows in rmrb(shared).items():
         print(f"People's Daily {kind:10}: {summarise(rows)}")
 

@@ -13,7 +13,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from xinwen.inference.segment import Article, _byline_of, byline_names, is_furniture
+from xinwen.inference.segment import Article, byline_names, byline_of, is_furniture
 from xinwen.inference.textclean import merge_overlap, paragraphs, repair_spacing
 
 HEADLINE = 1.7   # × body size: titles, kickers, subtitles
@@ -235,7 +235,7 @@ def segment_pdf_page(page) -> list[Article]:
         byline = None
         if byl:
             raw = " ".join(x.text for x in byl)
-            byline = _byline_of(raw) or byline_names(repair_spacing(raw, keep_phrase_spaces=True))
+            byline = byline_of(raw) or byline_names(repair_spacing(raw, keep_phrase_spaces=True))
         text = "\n".join(paragraphs([x.text for x in rest]))
         if text:
             arts.append(Article(kicker=kicker, title=title, subtitle=subtitle, byline=byline, text=text))

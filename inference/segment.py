@@ -10,7 +10,7 @@ A short line inside an article with none of those signals is a subhead and stays
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
 from xinwen.inference.textclean import (
@@ -101,7 +101,7 @@ def is_byline_line(s: str) -> bool:
     return bool(_BYLINE_PREFIX.match(s)) or (bool(_BYLINE_PAREN.fullmatch(s)) if s.startswith(("（", "(")) else False)
 
 
-def _byline_of(s: str) -> str | None:
+def byline_of(s: str) -> str | None:
     s = s.strip()
     m = _BYLINE_PREFIX.match(s)
     if m:
@@ -258,7 +258,7 @@ def prepare(lines: list[Line]) -> list[Line]:
 def _take_affiliation(cur: _Cursor) -> bool:
     """`（作者为…）` possibly broken over up to four lines."""
     first = cur.peek()
-    if first is None or not re.match(r"^[（(]作者", first.text.strip()):
+    if first is None or not re.match(r"^[（(]作者", repair_spacing(first.text)):
         return False
     for k in range(4):
         x = cur.peek(k)
@@ -270,7 +270,20 @@ def _take_affiliation(cur: _Cursor) -> bool:
     return False
 
 
-def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]:
+def segment_lines(raw: Iterable[Line], headlines: str = "auto", seam: Callable | str | None = "auto") -> list[Article]:
+    """Articles of one page, in page order. `seam` scores column seams when a block-wise dump
+    must be reassembled ("auto": the shipped base model when it is there; None: layout only)."""
+    raw = list(raw)
+    if all(x.heading is None for x in raw):
+        from xinwen.inference.reassemble import reassembled_articles
+
+        arts = reassembled_articles(raw, seam)
+        if arts is not None:
+            return arts
+    return segment_ordered(raw, headlines)
+
+
+def segment_ordered(raw: Iterable[Line], headlines: str) -> list[Article]:
     lines = prepare([Line(x.text.strip(), x.heading) for x in raw if x.text.strip() and not is_furniture(x.text)])
     order = detect_order(lines) if headlines == "auto" else headlines
     arts: list[Article] = []
@@ -294,7 +307,7 @@ def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]
 
     while (line := cur.peek()) is not None:
         s = line.text
-        by = _byline_of(s)
+        by = byline_of(s)
         if by is not None or _AFFILIATION.match(repair_spacing(s)) or _take_affiliation(cur):
             if by is not None:
                 art.byline = by if not art.byline else art.byline
@@ -314,7 +327,7 @@ def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]
                     flush()
                 assign_headline(block, art)
                 nb = cur.peek()
-                b = _byline_of(nb.text) if nb is not None else None
+                b = byline_of(nb.text) if nb is not None else None
                 if nb is not None and b is None and _NAME_LINE.match(nb.text.strip()):
                     b = byline_names(nb.text.strip())
                 if b and not art.body_lines:
@@ -344,11 +357,11 @@ def segment_lines(raw: Iterable[Line], headlines: str = "auto") -> list[Article]
     arts = [a for a in arts if a.text or a.title]
     # a short untitled, unsigned block between articles is a section banner or a stray headline
     # fragment, not an article (a page that is nothing but a short text keeps it)
-    real = [a for a in arts if not _is_fragment(a)]
+    real = [a for a in arts if not is_fragment(a)]
     return real or arts
 
 
-def _is_fragment(a: Article) -> bool:
+def is_fragment(a: Article) -> bool:
     return not (a.title or a.byline or a.captions) and len(re.sub(r"\s", "", a.text)) < MIN_ARTICLE_CHARS
 
 
@@ -395,6 +408,6 @@ def _is_strong_block(cur: _Cursor, body_lines: list[str]) -> bool:
     return y is not None and headline_like(x) and bool(_CREDIT.match(repair_spacing(y.text)))
 
 
-def segment_text(text: str, headlines: str = "auto") -> list[Article]:
+def segment_text(text: str, headlines: str = "auto", seam: Callable | str | None = "auto") -> list[Article]:
     """Segment one page of plain text (lines as dumped, blank lines or not)."""
-    return segment_lines((Line(x) for x in text.split("\n")), headlines)
+    return segment_lines((Line(x) for x in text.split("\n")), headlines, seam)

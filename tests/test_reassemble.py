@@ -1,0 +1,106 @@
+"""Block-wise dumps whose columns are out of reading order (pdftotext without -layout)."""
+
+import random
+import re
+
+import numpy as np
+from xinwen.inference.reassemble import (
+    classify,
+    fragments,
+    is_closing,
+    link,
+    looks_scrambled,
+    split_blocks,
+    successor_costs,
+)
+from xinwen.inference.segment import Line, headline_like, is_furniture, is_person_name, segment_text
+
+ns = lambda s: re.sub(r"\s", "", s or "")  # noqa: E731
+
+THEMES = ["industry", "road-safety", "anti-fraud"]
+WIDTHS = [13, 16, 19]
+
+
+def _articles(fixture_articles):
+    """Three articles of distinct themes (the two fixture texts of each)."""
+    return ["".join(r["text"] for r in fixture_articles if r["primary"] == theme) for theme in THEMES]
+
+
+def _blocks(text: str, width: int, rows: int = 3) -> list[list[str]]:
+    lines = [text[i : i + width] for i in range(0, len(text), width)]
+    lines += ["（作者为湖南省社会科学院研究员）"]
+    return [lines[i : i + rows] for i in range(0, len(lines), rows)]
+
+
+def _dump(fixture_articles, seed: int) -> tuple[str, list[str]]:
+    """Each article's column blocks stay in order, but runs of them are interleaved."""
+    rng = random.Random(seed)
+    arts = _articles(fixture_articles)
+    queues = [_blocks(t, w) for t, w in zip(arts, WIDTHS)]
+    order: list[list[str]] = []
+    while any(queues):
+        q = rng.choice([q for q in queues if q])
+        for _ in range(rng.randint(1, 2)):
+            if q:
+                order.append(q.pop(0))
+    return "\n\n".join("\n".join(b) for b in order), arts
+
+
+def _found(pred: str, truth: str, n: int = 8) -> bool:
+    g = lambda s: {ns(s)[i : i + n] for i in range(len(ns(s)) - n + 1)}  # noqa: E731
+    inter = len(g(pred) & g(truth))
+    return inter >= 0.9 * len(g(truth)) and inter >= 0.9 * len(g(pred))
+
+
+def _classified(text: str):
+    return classify(split_blocks(text.split("\n")), is_furniture, lambda s: headline_like(Line(s)), is_person_name, is_closing)
+
+
+def test_interleaved_columns_come_back_as_their_articles(fixture_articles):
+    """With the shipped base model scoring the seams."""
+    for seed in range(3):
+        dump, arts = _dump(fixture_articles, seed)
+        got = segment_text(dump)
+        assert len(got) == len(arts), [a.text[:12] for a in got]
+        for truth in arts:
+            assert any(_found(a.text, truth) for a in got), truth[:20]
+
+
+def test_without_a_seam_model_nothing_is_lost(fixture_articles):
+    dump, arts = _dump(fixture_articles, 0)
+    blocks = _classified(dump)
+    assert looks_scrambled(blocks)
+    bodies = [b for b in blocks if b.kind == "body"]
+    frags = fragments(link(successor_costs(bodies), bodies), len(bodies))
+    assert sorted(i for f in frags for i in f) == list(range(len(bodies)))
+    got = "".join(ns(a.text) for a in segment_text(dump, seam=None))
+    assert sorted(got) == sorted("".join(arts))
+
+
+def test_closing_lines_and_ordinary_pages():
+    assert is_closing(["正文最后一句。", "（作 者 为 中 央 党 校", "研究员）"])
+    assert is_closing(["交通安全防护意识深入人心。（刘传真 付 强）"])
+    assert not is_closing(["正文（括号里的话）还在继续"])
+    # paragraphs separated by blank lines, each ending its sentences, are not a scrambled dump
+    page = "\n\n".join(["标题"] + [f"第{i}段正文，说了一件完整的事情，到这里结束。" for i in range(8)])
+    assert not looks_scrambled(_classified(page))
+
+
+def test_a_good_seam_scorer_puts_every_column_back(fixture_articles):
+    """With seams scored by an oracle, linking is exact: the assembly itself loses nothing."""
+    dump, arts = _dump(fixture_articles, 2)
+    oracle = lambda pairs: np.array([20.0 if any(a[-6:] + b[:3] in t for t in arts) else 0.0 for a, b in pairs])  # noqa: E731
+    blocks = _classified(dump)
+    bodies = [b for b in blocks if b.kind == "body"]
+    nxt = link(successor_costs(bodies, oracle), bodies)
+    assert all(any(bodies[i].text[-6:] + bodies[j].text[:3] in t for t in arts) for i, j in nxt.items())
+    got = segment_text(dump, seam=oracle)
+    assert sorted(ns(a.text) for a in got) == sorted(arts)
+
+
+def test_seam_model_prefers_the_true_continuation(tiny_base):
+    from xinwen.models.seam import SeamModel
+
+    seam = SeamModel.from_pretrained(tiny_base)
+    s = seam([("园区实施审批提速", "改革，优化营商环境"), ("园区实施审批提速", "")])
+    assert s.shape == (2,) and np.isfinite(s).all()
