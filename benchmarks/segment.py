@@ -66,16 +66,23 @@ def rmrb(shared: Path) -> dict[str, list[tuple]]:
     return res
 
 
-def synthetic(shared: Path, n_pages: int, seed: int = 0) -> list[tuple]:
-    rng = random.Random(seed)
+def stories(shared: Path, rng: random.Random, n: int, length: tuple[int, int], max_title: int, rate: float) -> list[dict]:
+    """A random sample (rate) of corpus stories with bodies in `length` and a real headline."""
     items = []
     with gzip.open(shared / "data" / "corpus" / "news.jsonl.gz", "rt", encoding="utf-8") as fh:
         for line in fh:
             r = json.loads(line)
-            if r.get("kind") == "story" and 150 < len(r["text"]) < 900 and 6 <= len(r["title"]) <= 28 and rng.random() < 0.02:
+            if (r.get("kind") == "story" and length[0] < len(r["text"]) < length[1]
+                    and 6 <= len(r["title"]) <= max_title and rng.random() < rate):
                 items.append(r)
-            if len(items) >= n_pages * 5:
+            if len(items) >= n:
                 break
+    return items
+
+
+def synthetic(shared: Path, n_pages: int, seed: int = 0) -> list[tuple]:
+    rng = random.Random(seed)
+    items = stories(shared, rng, n_pages * 5, (150, 900), 28, 0.02)
     out = []
     for p in range(n_pages):
         arts = items[p * 5 : p * 5 + rng.randint(3, 5)]
@@ -103,14 +110,7 @@ def scrambled(shared: Path, n_pages: int, seed: int = 1) -> list[tuple]:
     blocks (its own width), a title-and-author block before its first column, an affiliation
     line closing half of them, and runs of blocks from different articles interleaved."""
     rng = random.Random(seed)
-    items = []
-    with gzip.open(shared / "data" / "corpus" / "news.jsonl.gz", "rt", encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            if r.get("kind") == "story" and 700 < len(r["text"]) < 2500 and 6 <= len(r["title"]) <= 24 and rng.random() < 0.01:
-                items.append(r)
-            if len(items) >= n_pages * 4:
-                break
+    items = stories(shared, rng, n_pages * 4, (700, 2500), 24, 0.01)
     out = []
     for p in range(n_pages):
         arts = items[p * 4 : p * 4 + rng.randint(3, 4)]
