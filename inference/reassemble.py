@@ -81,7 +81,7 @@ def _norm(s: str) -> str:
 def _column_width(lines: list[str]) -> float:
     """Characters per full line; 0 (unknown) for a block of fewer than two body lines (a
     paragraph's last line or an affiliation in parentheses is no guide)."""
-    lens = [len(_norm(x)) for x in lines if not _norm(x).startswith(("（", "("))]
+    lens = [len(t) for t in map(_norm, lines) if not t.startswith(("（", "("))]
     if len(lens) < 2:
         return 0.0
     top = max(lens)
@@ -89,18 +89,18 @@ def _column_width(lines: list[str]) -> float:
     return float(statistics.median(full))
 
 
-def classify(raw: list[list[str]], is_furniture: Callable[[str], bool], is_head: Callable[[str], bool],
-             is_name: Callable[[str], bool], is_closing: Callable[[list[str]], bool]) -> list[Block]:
-    """Furniture, headline/author blocks and body blocks, with each body block's seam facts."""
+def classify(raw: list[list[str]]) -> list[Block]:
+    """Furniture, headline/author blocks and body blocks, with each body block's seam facts
+    (the line-level tests are the line cascade's own)."""
     out: list[Block] = []
     prev_titled = False
     for lines in raw:
-        content = [x for x in lines if not is_furniture(x)]
+        content = [x for x in lines if not seg.is_furniture(x)]
         if not content:
             out.append(Block(lines, "furniture"))
             continue
-        if all(is_head(x) or is_name(x) for x in content) and len(_norm("".join(content))) <= 80:
-            names = sum(map(is_name, content))
+        if all(seg.headline_like(seg.Line(x)) or seg.is_person_name(x) for x in content) and len(_norm("".join(content))) <= 80:
+            names = sum(map(seg.is_person_name, content))
             out.append(Block(content, "head", names=names))
             prev_titled = names > 0
             continue
@@ -108,7 +108,7 @@ def classify(raw: list[list[str]], is_furniture: Callable[[str], bool], is_head:
         if len(content) > 1 and len(_norm(content[0])) == 1 and re.fullmatch(r"[\u4e00-\u9fff]", _norm(content[0])):
             content = content[1:]
         text = _norm("".join(content))
-        closed = is_closing(content)
+        closed = seg.is_closing(content)
         out.append(Block(content, "body", text=text, width=_column_width(content), closed=closed,
                          mid=not closed and not ends_sentence(repair_spacing(content[-1])), titled=prev_titled))
         prev_titled = False
@@ -271,19 +271,10 @@ def reassemble(blocks: list[Block], seam: SeamScorer | None = None) -> list[tupl
     return [(heads.get(n, []), [x for i in g for x in bodies[i].lines]) for n, g in enumerate(groups)]
 
 
-def is_closing(lines: list[str]) -> bool:
-    """A block ends on an affiliation `（作者为…）` (maybe broken over lines) or a byline."""
-    tail = [repair_spacing(x) for x in lines[-4:]]
-    if not tail[-1].endswith(("）", ")")):
-        return seg.split_byline(lines[-1])[1] is not None or seg.byline_of(lines[-1]) is not None
-    return any(re.match(r"^[（(]作者", "".join(tail[k:])) for k in range(len(tail))) or seg.split_byline(lines[-1])[1] is not None
-
-
 def reassembled_articles(raw: list[seg.Line], seam: SeamScorer | str | None) -> list[seg.Article] | None:
     """Articles of a block-wise dump whose columns are out of reading order; None when the
     page does not look like one."""
-    blocks = classify(split_blocks([x.text for x in raw]), seg.is_furniture, lambda s: seg.headline_like(seg.Line(s)),
-                      seg.is_person_name, is_closing)
+    blocks = classify(split_blocks([x.text for x in raw]))
     if not looks_scrambled(blocks):
         return None
     if seam == "auto":
@@ -303,5 +294,4 @@ def reassembled_articles(raw: list[seg.Line], seam: SeamScorer | str | None) -> 
             art.captions += p.captions
             art.byline = art.byline or p.byline
         out.append(art)
-    real = [a for a in out if not seg.is_fragment(a)]
-    return real or out
+    return seg.drop_fragments(out)

@@ -355,14 +355,26 @@ def segment_ordered(raw: Iterable[Line], headlines: str) -> list[Article]:
     for a in arts:
         a.text = "\n".join(paragraphs(a.body_lines))
     arts = [a for a in arts if a.text or a.title]
-    # a short untitled, unsigned block between articles is a section banner or a stray headline
-    # fragment, not an article (a page that is nothing but a short text keeps it)
-    real = [a for a in arts if not is_fragment(a)]
-    return real or arts
+    return drop_fragments(arts)
 
 
 def is_fragment(a: Article) -> bool:
     return not (a.title or a.byline or a.captions) and len(re.sub(r"\s", "", a.text)) < MIN_ARTICLE_CHARS
+
+
+def drop_fragments(arts: list[Article]) -> list[Article]:
+    """A short untitled, unsigned block between articles is a section banner or a stray headline
+    fragment, not an article (a page that is nothing but a short text keeps it)."""
+    return [a for a in arts if not is_fragment(a)] or arts
+
+
+def is_closing(lines: list[str]) -> bool:
+    """Lines (a column block) that end an article: an affiliation `（作者为…）`, maybe broken
+    over up to four lines and letter-spaced, or a byline."""
+    tail = [repair_spacing(x) for x in lines[-4:]]
+    if any(_AFFILIATION.match("".join(tail[k:])) for k in range(len(tail))):
+        return True
+    return split_byline(lines[-1])[1] is not None or byline_of(lines[-1]) is not None
 
 
 def _close_after(cur: _Cursor, art: Article, block: list[str] | None = None) -> None:

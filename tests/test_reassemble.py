@@ -7,13 +7,12 @@ import numpy as np
 from xinwen.inference.reassemble import (
     classify,
     fragments,
-    is_closing,
     link,
     looks_scrambled,
     split_blocks,
     successor_costs,
 )
-from xinwen.inference.segment import Line, headline_like, is_furniture, is_person_name, segment_text
+from xinwen.inference.segment import is_closing, segment_text
 
 ns = lambda s: re.sub(r"\s", "", s or "")  # noqa: E731
 
@@ -53,7 +52,7 @@ def _found(pred: str, truth: str, n: int = 8) -> bool:
 
 
 def _classified(text: str):
-    return classify(split_blocks(text.split("\n")), is_furniture, lambda s: headline_like(Line(s)), is_person_name, is_closing)
+    return classify(split_blocks(text.split("\n")))
 
 
 def test_interleaved_columns_come_back_as_their_articles(fixture_articles):
