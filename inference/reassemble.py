@@ -46,6 +46,9 @@ LEXICAL_WEIGHT = 20.0
 WIDTH_SIM_STEP = 0.05  # grouping: similarity lost per character of width difference beyond one
 ADJACENT_SIM = 0.03
 MERGE_FLOOR = 0.12  # tuned on the eight People's Daily pdftotext dumps
+TITLE_NAME_BONUS = 0.05
+TITLE_ABOVE_BONUS = 0.05
+TITLE_FLOOR = 0.02
 
 
 @dataclass
@@ -248,27 +251,38 @@ def _order(g: list[int], frags_of: dict[int, list[int]], bodies: list[Block]) ->
 def reassemble(blocks: list[Block], seam: SeamScorer | None = None) -> list[tuple[list[str], list[str]]]:
     """(headline/author lines, body lines) per article, articles in order of first appearance."""
     bodies = [b for b in blocks if b.kind == "body"]
-    idx = {id(b): k for k, b in enumerate(bodies)}
     frags = fragments(link(successor_costs(bodies, seam), bodies), len(bodies))
     frags_of = {i: f for f in frags for i in f}
     at_least = max(sum(b.names for b in blocks), sum(b.closed for b in bodies))
     groups = [_order(g, frags_of, bodies) for g in group(frags, bodies, at_least)]
-    group_of = {i: n for n, g in enumerate(groups) for i in g}
-    heads: dict[int, list[str]] = {}
-    pending: list[str] = []
-    names = 0
-    for b in blocks:
-        if b.kind == "head":
-            pending += b.lines
-            names += b.names
-        elif b.kind == "body":
-            # headline lines go to the article of the body block printed right under them,
-            # unless that article already has its own
-            n = group_of[idx[id(b)]]
-            if len(pending) > names and n not in heads:
-                heads[n] = pending
-            pending, names = [], 0
+    group_of = {id(bodies[i]): n for n, g in enumerate(groups) for i in g}
+    under = {}  # headline block -> the article of the body block printed right under it
+    for k, b in enumerate(blocks):
+        nxt = next((x for x in blocks[k + 1 :] if x.kind != "furniture"), None)
+        if b.kind == "head" and nxt is not None and nxt.kind == "body":
+            under[id(b)] = group_of[id(nxt)]
+    heads = match_headlines([b for b in blocks if b.kind == "head"], ["".join(bodies[i].text for i in g) for g in groups], under)
     return [(heads.get(n, []), [x for i in g for x in bodies[i].lines]) for n, g in enumerate(groups)]
+
+
+def match_headlines(heads: list[Block], texts: list[str], under: dict[int, int]) -> dict[int, list[str]]:
+    """Headline blocks to articles by wording: pdftotext prints a page's titles away from
+    their columns, but a title's words recur in its own article. One assignment (Hungarian)
+    maximises the total similarity; a block with an author name in it is a title rather than
+    a subhead or banner, and one printed right above an article's column is likely its own."""
+    from scipy.optimize import linear_sum_assignment
+
+    titled = [h for h in heads if len(h.lines) > h.names]
+    if not titled or not texts:
+        return {}
+    titles = ["".join(_norm(x) for x in h.lines) for h in titled]
+    sim = _similarity(titles + texts)[: len(titles), len(titles) :]
+    score = sim + np.array([[TITLE_NAME_BONUS if h.names else 0.0] for h in titled])
+    for r, h in enumerate(titled):
+        if id(h) in under:
+            score[r, under[id(h)]] += TITLE_ABOVE_BONUS
+    rows, cols = linear_sum_assignment(-score)
+    return {int(c): titled[r].lines for r, c in zip(rows, cols) if sim[r, c] >= TITLE_FLOOR}
 
 
 def reassembled_articles(raw: list[seg.Line], seam: SeamScorer | str | None) -> list[seg.Article] | None:

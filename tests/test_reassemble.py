@@ -103,3 +103,13 @@ def test_seam_model_prefers_the_true_continuation(tiny_base):
     seam = SeamModel.from_pretrained(tiny_base)
     s = seam([("园区实施审批提速", "改革，优化营商环境"), ("园区实施审批提速", "")])
     assert s.shape == (2,) and np.isfinite(s).all()
+
+
+def test_titles_printed_apart_go_to_the_article_that_uses_their_words(fixture_articles):
+    from xinwen.inference.reassemble import Block, match_headlines
+
+    arts = _articles(fixture_articles)  # industry, road-safety, anti-fraud
+    heads = [Block(["电信网络诈骗犯罪团伙落网"], "head"), Block(["高新区引进产业项目", "张伟"], "head", names=1),
+             Block(["交通安全头盔宣传劝导"], "head")]
+    got = match_headlines(heads, arts, under={})
+    assert got == {2: ["电信网络诈骗犯罪团伙落网"], 0: ["高新区引进产业项目", "张伟"], 1: ["交通安全头盔宣传劝导"]}
