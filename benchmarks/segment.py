@@ -167,7 +167,9 @@ def main() -> None:
     shared = Path(a.shared)
     print(f"bundled regional page (gold)  : {summarise(bundled(shared))}")
     print(f"regional-style synthetic pages: {summarise(synthetic(shared, a.synthetic))}")
-    print(f"scrambled synthetic dumps     : {summarise(scrambled(shared, a.synthetic // 2))}")
+    n = a.synthetic // 2
+    print(f"scrambled dumps, tuning seed  : {summarise(scrambled(shared, n, seed=1))}")
+    print(f"scrambled dumps, held out     : {summarise(scrambled(shared, n, seed=2) + scrambled(shared, n, seed=3))}")
     for kind, rows in rmrb(shared).items():
         print(f"People's Daily {kind:10}: {summarise(rows)}")
 

@@ -45,7 +45,7 @@ SEAM_WEIGHT = 0.5
 LEXICAL_WEIGHT = 20.0
 WIDTH_SIM_STEP = 0.05  # grouping: similarity lost per character of width difference beyond one
 ADJACENT_SIM = 0.03
-MERGE_FLOOR = 0.12  # tuned on the eight People's Daily pdftotext dumps
+MERGE_MARGIN = 0.045  # over the page's median piece-to-piece similarity (tuned, see README)
 TITLE_NAME_BONUS = 0.05
 TITLE_ABOVE_BONUS = 0.05
 TITLE_FLOOR = 0.02
@@ -218,6 +218,9 @@ def group(frags: list[list[int]], bodies: list[Block], min_groups: int) -> list[
         return float(statistics.median(known)) if known else 0.0
 
     fsim = _similarity(["".join(bodies[i].text for i in f) for f in frags])
+    off = fsim[~np.eye(len(frags), dtype=bool)]
+    # how alike two pieces must be depends on the page: theory pages all share one vocabulary
+    floor = float(np.median(off)) + MERGE_MARGIN if off.size else 0.0
     member = {id(f): k for k, f in enumerate(groups)}
     parts = [[member[id(f)]] for f in groups]  # fragment indices per group
     while len(groups) > max(min_groups, 1):
@@ -232,7 +235,7 @@ def group(frags: list[list[int]], bodies: list[Block], min_groups: int) -> list[
                     score += ADJACENT_SIM
                 if score > best:
                     best, pair = score, (a, b)
-        if pair is None or best < MERGE_FLOOR:
+        if pair is None or best < floor:
             break
         a, b = pair
         groups[a] = groups[a] + groups[b]
