@@ -13,9 +13,11 @@ unrelated columns together, so here the blocks are regrouped in two steps:
    a head across the seam (`彻底摆脱贫困，决` + `胜全面建成小康社会`). Blocks after a
    title-and-author block start articles and are dear to link into.
 2. **Group** the resulting fragments, which now break only at sentence ends, into articles:
-   average-linkage agglomeration on the same word overlap, width and adjacency, never
-   putting two closing affiliations `（作者为…）` in one article, down to no fewer articles
-   than the page has author names or closing lines.
+   average-linkage agglomeration on the same word overlap, width and adjacency, until no
+   pair is clearly more alike than the page's median pair; never two closing affiliations
+   `（作者为…）` in one article, nor fewer articles than author names or closing lines.
+3. **Title** each article with the headline block whose words it shares (one assignment):
+   pdftotext prints a page's headlines away from their columns.
 """
 
 from __future__ import annotations
@@ -207,7 +209,7 @@ def fragments(nxt: dict[int, int], n: int) -> list[list[int]]:
 
 def group(frags: list[list[int]], bodies: list[Block], min_groups: int) -> list[list[int]]:
     """Agglomerate fragments into articles: most similar pair first, never two closed ends in
-    one article, stop when nothing is similar enough (or `min_groups` is reached)."""
+    one article, stop when no pair is similar enough (or `min_groups` is reached)."""
     groups = [list(f) for f in frags]
 
     def closed(g: list[int]) -> bool:
@@ -221,8 +223,7 @@ def group(frags: list[list[int]], bodies: list[Block], min_groups: int) -> list[
     off = fsim[~np.eye(len(frags), dtype=bool)]
     # how alike two pieces must be depends on the page: theory pages all share one vocabulary
     floor = float(np.median(off)) + MERGE_MARGIN if off.size else 0.0
-    member = {id(f): k for k, f in enumerate(groups)}
-    parts = [[member[id(f)]] for f in groups]  # fragment indices per group
+    parts = [[k] for k in range(len(groups))]  # fragment indices per group
     while len(groups) > max(min_groups, 1):
         best, pair = -INF, None
         for a in range(len(groups)):
