@@ -105,6 +105,13 @@ def synthetic(shared: Path, n_pages: int, seed: int = 0) -> list[tuple]:
     return out
 
 
+def column_lines(para: str, width: int) -> list[str]:
+    """A paragraph set in a column: its first line indented two characters (the indent itself
+    is lost in text dumps, so the line is just shorter)."""
+    first = width - 2
+    return [para[:first]] + [para[i : i + width] for i in range(first, len(para), width)]
+
+
 def scrambled(shared: Path, n_pages: int, seed: int = 1) -> list[tuple]:
     """pdftotext-style dumps synthesised from corpus stories: each article cut into column
     blocks (its own width), a title-and-author block before its first column, an affiliation
@@ -117,8 +124,7 @@ def scrambled(shared: Path, n_pages: int, seed: int = 1) -> list[tuple]:
         queues = []
         for a in arts:
             width = rng.randint(14, 22)
-            lines = [ln for para in a["text"].split("\n") if para.strip()
-                     for ln in (para.strip()[i : i + width] for i in range(0, len(para.strip()), width))]
+            lines = [ln for para in a["text"].split("\n") if para.strip() for ln in column_lines(para.strip(), width)]
             if rng.random() < 0.5:
                 lines.append("（作者为某大学教授）")
             rows = rng.randint(12, 30)

@@ -10,8 +10,10 @@ unrelated columns together, so here the blocks are regrouped in two steps:
    the scrambling: pieces of one article share a column width; dumps keep many consecutive
    columns next to each other; an article's pieces repeat its words; and a character
    language model (the shipped base BERT, when present) scores how well a tail reads into
-   a head across the seam (`彻底摆脱贫困，决` + `胜全面建成小康社会`). Blocks after a
-   title-and-author block start articles and are dear to link into.
+   a head across the seam (`彻底摆脱贫困，决` + `胜全面建成小康社会`). Line lengths keep
+   the paragraphs: a first line two characters short is an indented paragraph start that
+   nothing runs into; a full last line goes on elsewhere even after a full stop. Blocks after
+   a title-and-author block start articles and are dear to link into. No cycles.
 2. **Group** the resulting fragments, which now break only at sentence ends, into articles:
    average-linkage agglomeration on the same word overlap, width and adjacency, until no
    pair is clearly more alike than the page's median pair; never two closing affiliations
@@ -43,6 +45,8 @@ WIDTH_STEP = 2.0  # per character of column-width difference beyond one
 WIDTH_CAP = 8.0
 END_MID = 8.0  # leaving a mid-sentence tail without a successor
 START_TITLED = -2.0  # j follows a title-and-author block: a predecessor costs this much more
+END_RUN_ON = 3.0  # leaving a full last line that ends a sentence without a successor
+OPENS = 4.0  # linking into a block whose first line is indented
 SEAM_WEIGHT = 0.5
 LEXICAL_WEIGHT = 20.0
 WIDTH_SIM_STEP = 0.05  # grouping: similarity lost per character of width difference beyond one
@@ -62,6 +66,8 @@ class Block:
     closed: bool = False  # ends with an affiliation / byline
     mid: bool = False  # ends mid-sentence
     titled: bool = False  # comes right after a title-and-author block
+    opens: bool = False  # first line indented (shorter by two or more): a paragraph starts here
+    runs_on: bool = False  # last line full: its paragraph goes on in another block
     names: int = 0  # author names in a headline block
 
 
@@ -84,14 +90,14 @@ def _norm(s: str) -> str:
 
 
 def _column_width(lines: list[str]) -> float:
-    """Characters per full line; 0 (unknown) for a block of fewer than two body lines (a
-    paragraph's last line or an affiliation in parentheses is no guide)."""
+    """Characters per full line: the median of the lines within two characters of the upper
+    quartile (squeezed punctuation makes full lines differ by one; a line pdftotext ran across
+    two columns is an outlier); 0 (unknown) unless two lines are that full (a paragraph's last
+    line or an affiliation in parentheses is no guide)."""
     lens = [len(t) for t in map(_norm, lines) if not t.startswith(("（", "("))]
-    if len(lens) < 2:
-        return 0.0
-    top = max(lens)
-    full = [n for n in lens if n >= 0.6 * top]
-    return float(statistics.median(full))
+    top = float(np.percentile(lens, 75)) if lens else 0.0  # most lines of a column are full
+    full = [n for n in lens if abs(n - top) <= 2]
+    return float(statistics.median(full)) if len(full) >= 2 else 0.0
 
 
 def classify(raw: list[list[str]]) -> list[Block]:
@@ -109,13 +115,22 @@ def classify(raw: list[list[str]]) -> list[Block]:
             out.append(Block(content, "head", names=names))
             prev_titled = names > 0
             continue
-        # a lone character opening a block is the tail of an author's name printed apart
-        if len(content) > 1 and len(_norm(content[0])) == 1 and re.fullmatch(r"[\u4e00-\u9fff]", _norm(content[0])):
-            content = content[1:]
+        # a lone character near a block's top is (part of) an author's name printed apart; any
+        # lines above it are the title the column hangs from
+        lone = next((k for k, x in enumerate(content[:4])
+                     if re.fullmatch(r"[\u4e00-\u9fff]", _norm(x)) or (k and seg.is_person_name(x))), None)
+        if lone is not None and lone + 1 < len(content):
+            if lone:
+                out.append(Block(content[:lone], "head", names=1))
+                prev_titled = True
+            content = content[lone + 1 :]
         text = _norm("".join(content))
         closed = seg.is_closing(content)
-        out.append(Block(content, "body", text=text, width=_column_width(content), closed=closed,
-                         mid=not closed and not ends_sentence(repair_spacing(content[-1])), titled=prev_titled))
+        width = _column_width(content)
+        first, last = len(_norm(content[0])), len(_norm(content[-1]))
+        out.append(Block(content, "body", text=text, width=width, closed=closed,
+                         mid=not closed and not ends_sentence(repair_spacing(content[-1])), titled=prev_titled,
+                         opens=bool(width) and first <= width - 2, runs_on=bool(width) and not closed and last >= width - 1))
         prev_titled = False
     return out
 
@@ -147,8 +162,10 @@ def successor_costs(bodies: list[Block], seam: SeamScorer | None = None) -> np.n
         c -= SEAM_WEIGHT * np.nan_to_num(z)
     c -= LEXICAL_WEIGHT * _centred(_similarity([b.text for b in bodies]))
     for j, b in enumerate(bodies):
-        if b.titled:
-            c[:, j] += -START_TITLED  # possible (a subhead can look like a title), but dearer
+        if b.titled:  # possible (a subhead can look like a title), but dearer; never into a paragraph start
+            c[:, j] += INF if b.opens else -START_TITLED
+        if b.opens:
+            c[:, j] += OPENS  # an indented first line starts a paragraph: nothing runs into it
     np.fill_diagonal(c, INF)
     return c
 
@@ -176,18 +193,43 @@ def _centred(s: np.ndarray) -> np.ndarray:
 
 
 def link(costs: np.ndarray, bodies: list[Block]) -> dict[int, int]:
-    """Successor of every block that stops mid-sentence (one assignment over all of them)."""
+    """Successor of every block whose sentence or paragraph runs on (one assignment over all
+    of them). A reading order has no cycles: while the assignment closes one, its dearest
+    link is forbidden and the assignment solved again."""
     from scipy.optimize import linear_sum_assignment
 
-    rows = [i for i, b in enumerate(bodies) if b.mid]
-    cols = [j for j, b in enumerate(bodies) if not b.titled]
-    if not rows or not cols:
+    rows = [i for i, b in enumerate(bodies) if b.mid or b.runs_on]
+    if not rows:
         return {}
-    m = np.full((len(rows), len(cols) + len(rows)), INF)
-    m[:, : len(cols)] = costs[np.ix_(rows, cols)]
-    m[np.arange(len(rows)), len(cols) + np.arange(len(rows))] = END_MID
-    r, c = linear_sum_assignment(m)
-    return {rows[a]: cols[b] for a, b in zip(r, c) if b < len(cols) and m[a, b] < INF / 2}
+    n = len(bodies)
+    m = np.full((len(rows), n + len(rows)), INF)
+    m[:, :n] = costs[rows]
+    # a finished sentence runs on only into a block known to carry on a paragraph
+    carries = np.array([bool(b.width) and not b.opens and not b.titled for b in bodies])
+    for r, i in enumerate(rows):
+        if not bodies[i].mid:
+            m[r, :n][~carries] = INF
+    m[np.arange(len(rows)), n + np.arange(len(rows))] = [END_MID if bodies[i].mid else END_RUN_ON for i in rows]
+    for _ in range(n):
+        r, c = linear_sum_assignment(m)
+        nxt = {rows[a]: int(b) for a, b in zip(r, c) if b < n and m[a, b] < INF / 2}
+        cycle = _cycle(nxt)
+        if not cycle:
+            return nxt
+        worst = max(cycle, key=lambda i: costs[i, nxt[i]])
+        m[rows.index(worst), nxt[worst]] = INF
+    return nxt
+
+
+def _cycle(nxt: dict[int, int]) -> list[int]:
+    for start in nxt:
+        path, i = [], start
+        while i in nxt and i not in path:
+            path.append(i)
+            i = nxt[i]
+        if i in path:
+            return path[path.index(i) :]
+    return []
 
 
 def fragments(nxt: dict[int, int], n: int) -> list[list[int]]:
@@ -210,39 +252,34 @@ def fragments(nxt: dict[int, int], n: int) -> list[list[int]]:
 def group(frags: list[list[int]], bodies: list[Block], min_groups: int) -> list[list[int]]:
     """Agglomerate fragments into articles: most similar pair first, never two closed ends in
     one article, stop when no pair is similar enough (or `min_groups` is reached)."""
-    groups = [list(f) for f in frags]
-
-    def closed(g: list[int]) -> bool:
-        return any(bodies[i].closed for i in g)
-
-    def width(g: list[int]) -> float:
-        known = [bodies[i].width for i in g if bodies[i].width]
-        return float(statistics.median(known)) if known else 0.0
-
     fsim = _similarity(["".join(bodies[i].text for i in f) for f in frags])
     off = fsim[~np.eye(len(frags), dtype=bool)]
     # how alike two pieces must be depends on the page: theory pages all share one vocabulary
     floor = float(np.median(off)) + MERGE_MARGIN if off.size else 0.0
-    parts = [[k] for k in range(len(groups))]  # fragment indices per group
-    while len(groups) > max(min_groups, 1):
-        best, pair = -INF, None
-        for a in range(len(groups)):
-            for b in range(a + 1, len(groups)):
-                if closed(groups[a]) and closed(groups[b]):
-                    continue
-                score = float(fsim[np.ix_(parts[a], parts[b])].mean())  # average linkage
-                score -= _width_cost(width(groups[a]), width(groups[b]), WIDTH_SIM_STEP, INF)
-                if any(abs(i - j) == 1 for i in groups[a] for j in groups[b]):
-                    score += ADJACENT_SIM
-                if score > best:
-                    best, pair = score, (a, b)
-        if pair is None or best < floor:
+    parts = [[k] for k in range(len(frags))]  # fragment indices per group
+
+    def blocks_of(k: int) -> list[int]:
+        return [i for f in parts[k] for i in frags[f]]
+
+    def width(k: int) -> float:
+        known = [bodies[i].width for i in blocks_of(k) if bodies[i].width]
+        return float(statistics.median(known)) if known else 0.0
+
+    def score(a: int, b: int) -> float:
+        if any(bodies[i].closed for i in blocks_of(a)) and any(bodies[i].closed for i in blocks_of(b)):
+            return -INF
+        s = float(fsim[np.ix_(parts[a], parts[b])].mean())  # average linkage
+        s -= _width_cost(width(a), width(b), WIDTH_SIM_STEP, INF)
+        if any(abs(i - j) == 1 for i in blocks_of(a) for j in blocks_of(b)):
+            s += ADJACENT_SIM
+        return s
+
+    while len(parts) > max(min_groups, 1):
+        best, a, b = max(((score(a, b), a, b) for a in range(len(parts)) for b in range(a + 1, len(parts))), default=(-INF, 0, 0))
+        if best < floor:
             break
-        a, b = pair
-        groups[a] = groups[a] + groups[b]
-        parts[a] = parts[a] + parts[b]
-        del groups[b], parts[b]
-    return sorted(groups, key=min)
+        parts[a] += parts.pop(b)
+    return sorted((blocks_of(k) for k in range(len(parts))), key=min)
 
 
 def _order(g: list[int], frags_of: dict[int, list[int]], bodies: list[Block]) -> list[int]:

@@ -23,7 +23,7 @@ from xinwen.inference.textclean import (
 )
 
 NAME = r"[\u4e00-\u9fff·]"
-_BYLINE_PAREN = re.compile(rf"[（(]((?:{NAME}{{1,4}}[ \u3000]*){{1,8}})[）)]$")
+_BYLINE_PAREN = re.compile(rf"[（(](?!作者(?:为|系|单位|是))((?:{NAME}{{1,4}}[ \u3000]*){{1,8}})[）)]$")
 _BYLINE_PREFIX = re.compile(rf"^(?:本报记者|本报通讯员|通讯员|记者|特约记者|本报特约通讯员|文/|文|图/|撰文)[ \u3000]*((?:{NAME}{{2,4}}[ \u3000]*)+)$")
 _AFFILIATION = re.compile(r"^[（(](作者(?:为|系|单位|是)[^）)]*)[）)]$")
 _CREDIT = re.compile(r"^[（(]?(本(?:文|版)?图片[^）)]*提供|[^（）()]{0,20}摄|图片来源[^）)]*|资料图片)[）)]?")

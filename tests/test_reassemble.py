@@ -113,3 +113,31 @@ def test_titles_printed_apart_go_to_the_article_that_uses_their_words(fixture_ar
              Block(["交通安全头盔宣传劝导"], "head")]
     got = match_headlines(heads, arts, under={})
     assert got == {2: ["电信网络诈骗犯罪团伙落网"], 0: ["高新区引进产业项目", "张伟"], 1: ["交通安全头盔宣传劝导"]}
+
+
+def test_indents_full_lines_and_titles_hanging_over_a_column():
+    from xinwen.inference.reassemble import Block
+
+    lines = ["“一带一路”建设是我国为完善全球治", "理提供的重要公共产品，是我国扩大开", "放的重大举措，各国共商共建共享成果",
+             "丰硕。沿线国家普遍欢迎合作前景广阔。"]
+    title = ["以一带一路建设为契机推动人民币国际化", "孟", "  新的一段从这里开始，前面空两格"]
+    head, body = classify([title + lines[1:]])
+    assert head.kind == "head" and head.lines == title[:1] and body.titled
+    assert body.opens and body.runs_on and not body.mid  # indented first line; full last line, sentence ended
+    (cont,) = classify([lines[1:] + ["丰硕。"]])
+    assert not cont.opens and not cont.runs_on  # a full first line; a short last one ends the paragraph
+    a, b, c = (Block(["x"], "body", mid=True) for _ in range(3))
+    costs = np.array([[1e6, 0.0, 5.0], [5.0, 1e6, 0.0], [0.0, 5.0, 1e6]])  # cheapest links form a cycle
+    nxt = link(costs, [a, b, c])
+    assert len(nxt) == 2 and len(fragments(nxt, 3)) == 1  # one reading order, no loop
+
+
+def test_a_finished_sentence_runs_on_only_into_a_paragraph_that_carries_on():
+    from xinwen.inference.reassemble import Block
+
+    tail = Block(["x"], "body", width=16, runs_on=True)
+    indented = Block(["x"], "body", width=16, opens=True)
+    carrying = Block(["x"], "body", width=16)
+    costs = np.array([[1e6, -9.0, 1.0], [0.0, 1e6, 0.0], [0.0, 0.0, 1e6]])
+    assert link(costs, [tail, indented, carrying]) == {0: 2}
+    assert link(costs[:2, :2], [tail, indented]) == {}

@@ -40,6 +40,8 @@ def test_bundled_page_keeps_subheads_in_body_and_repairs_spacing():
 def test_byline_helpers():
     assert split_byline("交通安全防护意识深入人心。（刘传真 付 强）") == ("交通安全防护意识深入人心。", "刘传真 付强")
     assert split_byline("参加（社区）活动") == ("参加（社区）活动", None)
+    # an affiliation line is not a list of names
+    assert split_byline("社会主义现代化强国。（作者为北京大学博雅讲席教授）")[1] is None
     assert byline_names("段唐平 滕雪慧 舒 俊") == "段唐平 滕雪慧 舒俊"
 
 
