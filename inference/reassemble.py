@@ -194,30 +194,38 @@ def _centred(s: np.ndarray) -> np.ndarray:
 
 def link(costs: np.ndarray, bodies: list[Block]) -> dict[int, int]:
     """Successor of every block whose sentence or paragraph runs on (one assignment over all
-    of them). A reading order has no cycles: while the assignment closes one, its dearest
-    link is forbidden and the assignment solved again."""
-    from scipy.optimize import linear_sum_assignment
-
+    of them)."""
     rows = [i for i, b in enumerate(bodies) if b.mid or b.runs_on]
-    if not rows:
-        return {}
-    n = len(bodies)
-    m = np.full((len(rows), n + len(rows)), INF)
-    m[:, :n] = costs[rows]
+    m = costs[rows].copy()
     # a finished sentence runs on only into a block known to carry on a paragraph
     carries = np.array([bool(b.width) and not b.opens and not b.titled for b in bodies])
     for r, i in enumerate(rows):
         if not bodies[i].mid:
-            m[r, :n][~carries] = INF
-    m[np.arange(len(rows)), n + np.arange(len(rows))] = [END_MID if bodies[i].mid else END_RUN_ON for i in rows]
+            m[r, ~carries] = INF
+    return _assign(m, rows, [END_MID if bodies[i].mid else END_RUN_ON for i in rows])
+
+
+def _assign(m: np.ndarray, rows: list[int], end: list[float]) -> dict[int, int]:
+    """Rows (predecessors) to columns (successors) at least cost, or to nothing at `end` cost.
+    A reading order has no cycles: while the assignment closes one, its dearest link is
+    forbidden and the assignment solved again."""
+    from scipy.optimize import linear_sum_assignment
+
+    if not rows:
+        return {}
+    n = m.shape[1]
+    full = np.full((len(rows), n + len(rows)), INF)
+    full[:, :n] = m
+    full[np.arange(len(rows)), n + np.arange(len(rows))] = end
+    nxt: dict[int, int] = {}
     for _ in range(n):
-        r, c = linear_sum_assignment(m)
-        nxt = {rows[a]: int(b) for a, b in zip(r, c) if b < n and m[a, b] < INF / 2}
+        r, c = linear_sum_assignment(full)
+        nxt = {rows[a]: int(b) for a, b in zip(r, c) if b < n and full[a, b] < INF / 2}
         cycle = _cycle(nxt)
         if not cycle:
             return nxt
-        worst = max(cycle, key=lambda i: costs[i, nxt[i]])
-        m[rows.index(worst), nxt[worst]] = INF
+        worst = max(cycle, key=lambda i: full[rows.index(i), nxt[i]])
+        full[rows.index(worst), nxt[worst]] = INF
     return nxt
 
 
