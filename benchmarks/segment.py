@@ -28,6 +28,13 @@ def grams(s: str, n: int = 8) -> set[str]:
     return {s[i : i + n] for i in range(max(len(s) - n + 1, 1))}
 
 
+def headline_readings(p: dict) -> set[str]:
+    """The title alone, or with its kicker and/or subtitle: the truth files join a headline's
+    parts (`实现从配合到融合的转变` + `党建工作应与中心工作有机结合`) without saying which is which."""
+    k, t, s = (ns(p.get(x)) for x in ("kicker", "title", "subtitle"))
+    return {t, k + t, t + s, k + t + s}
+
+
 def match(pred: list[dict], truth: list[dict]) -> tuple[int, int, int, int]:
     """(matched truths, #pred, #truth, titles right among matched)."""
     found = titles = 0
@@ -42,7 +49,7 @@ def match(pred: list[dict], truth: list[dict]) -> tuple[int, int, int, int]:
             if inter >= 0.9 * len(tg) and inter >= 0.9 * len(pg):
                 used.add(i)
                 found += 1
-                titles += ns(p.get("title")) == ns(t.get("title")) or ns((p.get("kicker") or "") + (p.get("title") or "")) == ns(t.get("title"))
+                titles += ns(t.get("title")) in headline_readings(p)
                 break
     return found, len(pred), len(truth), titles
 

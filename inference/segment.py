@@ -35,6 +35,7 @@ _HEAD_FORBIDDEN = re.compile(r"[。；;，]|、.*、")
 class Line:
     text: str
     heading: bool | None = None  # layout hint (PDF font size); None when unknown
+    author: str | None = None  # a name printed on below a vertical title, split off
 
 
 @dataclass
@@ -239,8 +240,10 @@ def prepare(lines: list[Line]) -> list[Line]:
         j = i
         while j < len(lines) and len(repair_spacing(lines[j].text)) == 1:
             j += 1
-        if j - i >= 3:
-            out.append(Line("".join(repair_spacing(x.text) for x in lines[i:j]), True))  # a vertical title
+        if j - i >= 3:  # a vertical title, often with its author's name printed on below it
+            chars = "".join(repair_spacing(x.text) for x in lines[i:j])
+            k = next((k for k in (3, 2) if len(chars) - k >= 4 and is_person_name(chars[-k:])), 0)
+            out.append(Line(chars[: len(chars) - k], True, chars[len(chars) - k :] or None))
             i = j
             continue
         cur = lines[i]
@@ -321,11 +324,14 @@ def segment_ordered(raw: Iterable[Line], headlines: str) -> list[Article]:
         else:
             starts_block = bool(line.heading)
         if starts_block or (headline_like(line) and _is_strong_block(cur, art.body_lines)):
+            i0 = cur.i
             block = _take_headline(cur)
+            author = next((x.author for x in cur.lines[i0 : cur.i] if x.author), None)
             if order == "before":
                 if art.body_lines:
                     flush()
                 assign_headline(block, art)
+                art.byline = art.byline or author
                 nb = cur.peek()
                 b = byline_of(nb.text) if nb is not None else None
                 if nb is not None and b is None and _NAME_LINE.match(nb.text.strip()):
@@ -334,6 +340,7 @@ def segment_ordered(raw: Iterable[Line], headlines: str) -> list[Article]:
                     art.byline = b
                     cur.i += 1
             else:
+                art.byline = art.byline or author
                 _close_after(cur, art, block)
                 flush()
             closed = False

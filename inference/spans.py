@@ -40,6 +40,7 @@ class Span:
     clause_count: int
     sent_start: bool
     sent_end: bool
+    reported: bool = False  # quoted speech or a question
 
 
 def normalise_body(text: str) -> str:
@@ -117,8 +118,25 @@ def fit_words(text: str, start: int, end: int, max_chars: int) -> int:
     return best
 
 
+def reported(body: str, start: int, sent_end: int) -> bool:
+    """Inside a quotation, or part of a question: someone's words (`“喂，麻阳公路养护中心吗？`),
+    not what the article reports."""
+    par = body.rfind("\n", 0, start) + 1
+    before = body[par:start]
+    if before.count("“") > before.count("”"):
+        return True
+    return body[start:sent_end].rstrip("”’」』）) ").endswith(("？", "?"))
+
+
 def candidates(body: str, max_chars: int = 30, max_sentences: int = 12, max_candidates: int = 60) -> list[Span]:
-    """Every clause run of the first sentences that fits in `max_chars` (or its word-cut prefix)."""
+    """Every clause run of the first sentences that fits in `max_chars` (or its word-cut prefix);
+    quoted speech and questions only when nothing else is left."""
+    spans = _candidates(body, max_chars, max_sentences, max_candidates)
+    own = [s for s in spans if not s.reported]
+    return own or spans
+
+
+def _candidates(body: str, max_chars: int, max_sentences: int, max_candidates: int) -> list[Span]:
     spans: list[Span] = []
     seen: set[tuple[int, int]] = set()
     for si, (s0, s1) in enumerate(sentences(body)[:max_sentences]):
@@ -139,7 +157,7 @@ def candidates(body: str, max_chars: int = 30, max_sentences: int = 12, max_cand
                 if (a, b) in seen:
                     continue
                 seen.add((a, b))
-                spans.append(Span(a, b, body[a:b], si, i, j - i + 1, i == 0, j == len(cl) - 1))
+                spans.append(Span(a, b, body[a:b], si, i, j - i + 1, i == 0, j == len(cl) - 1, reported(body, a, s1)))
         if len(spans) >= max_candidates:
             break
     return spans[:max_candidates]

@@ -51,6 +51,15 @@ def test_spans_are_contiguous_short_and_word_safe(max_chars):
             assert not (s.text.endswith(c) and s.text.count(c) > s.text.count(o))  # no orphan closer
 
 
+def test_quoted_speech_and_questions_are_candidates_only_as_a_last_resort():
+    body = "“喂，麻阳公路养护中心吗？路面都是积水。”接完电话，公路服务队队员们立马前去抢修。"
+    got = [s.text for s in candidates(body)]
+    assert got and all("养护中心" not in t and "积水" not in t for t in got)
+    assert "公路服务队队员们立马前去抢修" in got
+    only = "“喂，麻阳公路养护中心吗？”"
+    assert "麻阳公路养护中心吗" in [s.text for s in candidates(only)]
+
+
 def test_lead_and_textrank_are_spans():
     body = normalise_body(BODY)
     for d in (lead(BODY, 30), textrank(BODY, 30)):

@@ -102,3 +102,13 @@ def test_title_and_author_mid_flow_end_an_article():
 def test_person_names():
     assert is_person_name("张怡恬") and is_person_name("欧阳辉") and is_person_name("樊丽")
     assert not is_person_name("新时代") and not is_person_name("主要做法") and not is_person_name("张")
+
+
+def test_vertical_title_gives_up_the_authors_name_printed_on_below_it():
+    page = "\n".join(list("意气风发走进新时代欧阳辉") + [
+        "中国特色社会主义进入新时代，这是我国发展新的历史方位，",
+        "也是我们奋进新的历史坐标。新时代要有新气象，更要有新作为。"])
+    (art,) = segment_text(page)
+    assert (art.title, art.byline) == ("意气风发走进新时代", "欧阳辉")
+    (art,) = segment_text("\n".join(list("走好新时代的长征路") + ["新时代、新机遇、新目标、新征程，展现在我们面前。"]))
+    assert art.title == "走好新时代的长征路" and art.byline is None  # no name there: nothing cut
