@@ -119,7 +119,7 @@ def classify(raw: list[list[str]]) -> list[Block]:
         # lines above it are the title the column hangs from
         lone = next((k for k, x in enumerate(content[:4])
                      if re.fullmatch(r"[\u4e00-\u9fff]", _norm(x)) or (k and seg.is_person_name(x))), None)
-        if lone is not None and lone + 1 < len(content):
+        if lone is not None and lone + 1 < len(content) and all(seg.headline_like(seg.Line(x)) for x in content[:lone]):
             if lone:
                 out.append(Block(content[:lone], "head", names=1))
                 prev_titled = True
@@ -259,7 +259,8 @@ def fragments(nxt: dict[int, int], n: int) -> list[list[int]]:
 
 def group(frags: list[list[int]], bodies: list[Block], min_groups: int) -> list[list[int]]:
     """Agglomerate fragments into articles: most similar pair first, never two closed ends in
-    one article, stop when no pair is similar enough (or `min_groups` is reached)."""
+    one article nor anything added to one unbroken chain from its title to its closing line,
+    stop when no pair is similar enough (or `min_groups` is reached)."""
     fsim = _similarity(["".join(bodies[i].text for i in f) for f in frags])
     off = fsim[~np.eye(len(frags), dtype=bool)]
     # how alike two pieces must be depends on the page: theory pages all share one vocabulary
@@ -269,12 +270,18 @@ def group(frags: list[list[int]], bodies: list[Block], min_groups: int) -> list[
     def blocks_of(k: int) -> list[int]:
         return [i for f in parts[k] for i in frags[f]]
 
+    def closed(k: int) -> bool:
+        return any(bodies[i].closed for i in blocks_of(k))
+
+    def sealed(k: int) -> bool:  # one unbroken chain from under a title to a closing line: a whole article
+        return any(bodies[frags[f][0]].titled and bodies[frags[f][-1]].closed for f in parts[k])
+
     def width(k: int) -> float:
         known = [bodies[i].width for i in blocks_of(k) if bodies[i].width]
         return float(statistics.median(known)) if known else 0.0
 
     def score(a: int, b: int) -> float:
-        if any(bodies[i].closed for i in blocks_of(a)) and any(bodies[i].closed for i in blocks_of(b)):
+        if sealed(a) or sealed(b) or (closed(a) and closed(b)):
             return -INF
         s = float(fsim[np.ix_(parts[a], parts[b])].mean())  # average linkage
         s -= _width_cost(width(a), width(b), WIDTH_SIM_STEP, INF)

@@ -141,3 +141,17 @@ def test_a_finished_sentence_runs_on_only_into_a_paragraph_that_carries_on():
     costs = np.array([[1e6, -9.0, 1.0], [0.0, 1e6, 0.0], [0.0, 0.0, 1e6]])
     assert link(costs, [tail, indented, carrying]) == {0: 2}
     assert link(costs[:2, :2], [tail, indented]) == {}
+
+
+def test_a_chain_from_title_to_closing_line_is_a_whole_article():
+    from xinwen.inference.reassemble import Block, group
+
+    words = "新时代中国特色社会主义思想指引我们奋进新征程"
+    bodies = [Block(["x"], "body", text=words * 3 + "开篇", width=15, titled=True, mid=True),
+              Block(["x"], "body", text=words * 3 + "作者", width=15, closed=True),
+              Block(["x"], "body", text=words * 3 + "另一篇", width=15),
+              Block(["x"], "body", text="完全不同的内容讲述交通安全宣传活动" * 3, width=15)]
+    frags = [[0, 1], [2], [3]]
+    assert [0, 1] in group(frags, bodies, 1)  # nothing joins it, however alike
+    bodies[1].closed = False
+    assert any({0, 1, 2} <= set(g) for g in group(frags, bodies, 1))  # unsealed: the alike piece joins
