@@ -35,9 +35,15 @@ def headline_readings(p: dict) -> set[str]:
     return {t, k + t, t + s, k + t + s}
 
 
-def match(pred: list[dict], truth: list[dict]) -> tuple[int, int, int, int]:
-    """(matched truths, #pred, #truth, titles right among matched)."""
-    found = titles = 0
+def author_names(byline: str | None) -> str:
+    """`汪 涛（武汉大学…）；吴光胜（…）` → `汪涛吴光胜`: the names in order, without affiliations."""
+    return re.sub(r"[；;、，,\s]", "", re.sub(r"[（(][^）)]*[）)]", "", byline or ""))
+
+
+def match(pred: list[dict], truth: list[dict]) -> tuple[int, ...]:
+    """(matched truths, #pred, #truth, titles right among matched, bylines right among matched
+    truths that have one, matched truths that have one)."""
+    found = titles = bylines = signed = 0
     used: set[int] = set()
     for t in truth:
         tg = grams(t["text"])
@@ -50,8 +56,11 @@ def match(pred: list[dict], truth: list[dict]) -> tuple[int, int, int, int]:
                 used.add(i)
                 found += 1
                 titles += ns(t.get("title")) in headline_readings(p)
+                if t.get("byline"):
+                    signed += 1
+                    bylines += author_names(t["byline"]) == author_names(p.get("byline"))
                 break
-    return found, len(pred), len(truth), titles
+    return found, len(pred), len(truth), titles, bylines, signed
 
 
 def rmrb(shared: Path) -> dict[str, list[tuple]]:
@@ -62,7 +71,7 @@ def rmrb(shared: Path) -> dict[str, list[tuple]]:
         truth = []
         for a in json.loads(truth_file.read_text(encoding="utf-8")):
             text = a["text"] + (a.get("tail_from_page") or "" if str(a.get("tail_status", "")).startswith("tail_recovered") else "")
-            truth.append({"title": "".join(a.get("title_parts") or [a["title"]]), "text": text})
+            truth.append({"title": "".join(a.get("title_parts") or [a["title"]]), "text": text, "byline": a.get("byline")})
         for kind in res:
             f = d / (f"{stem}.pdf" if kind == "pdf" else f"{stem}.{kind}.txt")
             if not f.exists():
@@ -169,7 +178,9 @@ def summarise(rows: list[tuple]) -> str:
     f, np_, nt, ti = (sum(x[i] for x in rows) for i in range(4))
     p, r = f / max(np_, 1), f / max(nt, 1)
     f1 = 2 * p * r / max(p + r, 1e-9)
-    return f"pages {len(rows):3}  articles {nt:4}  P {p:.3f}  R {r:.3f}  F1 {f1:.3f}  title acc {ti / max(f, 1):.3f}"
+    out = f"pages {len(rows):3}  articles {nt:4}  P {p:.3f}  R {r:.3f}  F1 {f1:.3f}  title acc {ti / max(f, 1):.3f}"
+    signed = sum(x[5] for x in rows if len(x) > 5)
+    return out + (f"  byline acc {sum(x[4] for x in rows if len(x) > 5) / signed:.3f}" if signed else "")
 
 
 def main() -> None:

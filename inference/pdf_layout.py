@@ -13,7 +13,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from xinwen.inference.segment import Article, byline_names, byline_of, is_furniture
+from xinwen.inference.segment import Article, byline_names, byline_of, is_furniture, is_person_name
 from xinwen.inference.textclean import merge_overlap, paragraphs, repair_spacing
 
 HEADLINE = 1.7   # × body size: titles, kickers, subtitles
@@ -205,6 +205,23 @@ def _owner(box: list[TLine], blocks: list[Block], col: float, rules: Rules | Non
     return min(pool, key=lambda i: abs((blocks[i].x0 + blocks[i].x1) / 2 - cx) + abs(blocks[i].y0 - top))
 
 
+def _author_lines(lines: list[TLine], body: float) -> tuple[list[TLine], list[TLine]]:
+    """(the author's name, the rest): on opinion pages the name is set a little larger than
+    the body, beside the title or at the foot of a column, one line or one character per line
+    (`樊` `丽` `明`), so reading order does not put it first."""
+    sized = [body * BYLINE <= ln.size < body * 1.4 for ln in lines]
+    k = 0
+    while k < len(lines):
+        j = k
+        while j < len(lines) and sized[j] and len(repair_spacing(lines[j].text)) == 1:
+            j += 1
+        run = lines[k : max(j, k + 1)]
+        if sized[k] and is_person_name("".join(repair_spacing(x.text) for x in run)):
+            return run, lines[:k] + lines[k + len(run) :]
+        k = max(j, k + 1)
+    return [], lines
+
+
 def segment_pdf_page(page) -> list[Article]:
     boxes, body = page_lines(page)
     top_strip = page.y1 - (page.y1 - page.y0) * 0.04  # running header: page number, section, date
@@ -232,6 +249,8 @@ def segment_pdf_page(page) -> list[Article]:
                 byl.append(ln)
             else:
                 rest.append(ln)
+        if not byl:
+            byl, rest = _author_lines(rest, body)
         byline = None
         if byl:
             raw = " ".join(x.text for x in byl)

@@ -69,6 +69,7 @@ class Block:
     opens: bool = False  # first line indented (shorter by two or more): a paragraph starts here
     runs_on: bool = False  # last line full: its paragraph goes on in another block
     names: int = 0  # author names in a headline block
+    kicker: bool = False  # a headline block whose first line is the kicker (引题) printed above it
 
 
 def split_blocks(lines: Sequence[str]) -> list[list[str]]:
@@ -304,8 +305,8 @@ def _order(g: list[int], frags_of: dict[int, list[int]], bodies: list[Block]) ->
     return [i for f in firsts for i in frags_of[f]]
 
 
-def reassemble(blocks: list[Block], seam: SeamScorer | None = None) -> list[tuple[list[str], list[str]]]:
-    """(headline/author lines, body lines) per article, articles in order of first appearance."""
+def reassemble(blocks: list[Block], seam: SeamScorer | None = None) -> list[tuple[Block | None, list[str]]]:
+    """(headline/author block, body lines) per article, articles in order of first appearance."""
     bodies = [b for b in blocks if b.kind == "body"]
     frags = fragments(link(successor_costs(bodies, seam), bodies), len(bodies))
     frags_of = {i: f for f in frags for i in f}
@@ -317,11 +318,28 @@ def reassemble(blocks: list[Block], seam: SeamScorer | None = None) -> list[tupl
         nxt = next((x for x in blocks[k + 1 :] if x.kind != "furniture"), None)
         if b.kind == "head" and nxt is not None and nxt.kind == "body":
             under[id(b)] = group_of[id(nxt)]
-    heads = match_headlines([b for b in blocks if b.kind == "head"], ["".join(bodies[i].text for i in g) for g in groups], under)
-    return [(heads.get(n, []), [x for i in g for x in bodies[i].lines]) for n, g in enumerate(groups)]
+    heads = match_headlines(_headlines(blocks, under), ["".join(bodies[i].text for i in g) for g in groups], under)
+    return [(heads.get(n), [x for i in g for x in bodies[i].lines]) for n, g in enumerate(groups)]
 
 
-def match_headlines(heads: list[Block], texts: list[str], under: dict[int, int]) -> dict[int, list[str]]:
+def _headlines(blocks: list[Block], under: dict[int, int]) -> list[Block]:
+    """Headline blocks; a one-line block printed right above a title-and-author block is its
+    kicker (`历史观争论属于意识形态领域斗争` over `在理性辨析中树立正确历史观 / 郭海成`)."""
+    out: list[Block] = []
+    for k, b in enumerate(blocks):
+        if b.kind != "head":
+            continue
+        prev = blocks[k - 1] if k else None
+        if b.names and prev is not None and out and out[-1] is prev and not prev.names and len(prev.lines) == 1:
+            out[-1] = Block(prev.lines + b.lines, "head", names=b.names, kicker=True)
+            if id(b) in under:
+                under[id(out[-1])] = under[id(b)]
+            continue
+        out.append(b)
+    return out
+
+
+def match_headlines(heads: list[Block], texts: list[str], under: dict[int, int]) -> dict[int, Block]:
     """Headline blocks to articles by wording: pdftotext prints a page's titles away from
     their columns, but a title's words recur in its own article. One assignment (Hungarian)
     maximises the total similarity; a block with an author name in it is a title rather than
@@ -338,7 +356,7 @@ def match_headlines(heads: list[Block], texts: list[str], under: dict[int, int])
         if id(h) in under:
             score[r, under[id(h)]] += TITLE_ABOVE_BONUS
     rows, cols = linear_sum_assignment(-score)
-    return {int(c): titled[r].lines for r, c in zip(rows, cols) if sim[r, c] >= TITLE_FLOOR}
+    return {int(c): titled[r] for r, c in zip(rows, cols) if sim[r, c] >= TITLE_FLOOR}
 
 
 def reassembled_articles(raw: list[seg.Line], seam: SeamScorer | str | None) -> list[seg.Article] | None:
@@ -354,7 +372,7 @@ def reassembled_articles(raw: list[seg.Line], seam: SeamScorer | str | None) -> 
     out: list[seg.Article] = []
     for head, body in reassemble(blocks, seam if callable(seam) else None):
         # the layout is known now: headline lines are the head block's, none in the body
-        lines = [seg.Line(x, not seg.is_person_name(x)) for x in head] + [seg.Line(x, False) for x in body]
+        lines = [seg.Line(x, not seg.is_person_name(x)) for x in (head.lines if head else [])] + [seg.Line(x, False) for x in body]
         parts = seg.segment_ordered(lines, "before")
         if not parts:
             continue
@@ -363,5 +381,7 @@ def reassembled_articles(raw: list[seg.Line], seam: SeamScorer | str | None) -> 
             art.text = "\n".join(x for x in (art.text, p.text) if x)
             art.captions += p.captions
             art.byline = art.byline or p.byline
+        if head is not None and head.kicker and art.subtitle and not art.kicker:
+            art.kicker, art.title, art.subtitle = art.title, art.subtitle, None
         out.append(art)
     return seg.drop_fragments(out)

@@ -61,3 +61,14 @@ def test_broken_pdf_is_a_clear_error(tmp_path):
     with pytest.raises(InputError) as e:
         list(read_pages(str(f)))
     assert str(e.value).startswith(f"{f}: ")
+
+
+def test_an_authors_name_set_beside_the_title_or_down_a_column_is_the_byline():
+    from xinwen.inference.pdf_layout import TLine, _author_lines
+
+    body = [TLine(0, 100 - i, 80, 110 - i, 8.3, "正文正文正文正文，正文正文。") for i in range(3)]
+    name = [TLine(90, 50 - 10 * i, 99, 59 - 10 * i, 9.7, ch) for i, ch in enumerate("樊丽明")]
+    got, rest = _author_lines(body[:2] + name + body[2:], 8.3)
+    assert "".join(x.text for x in got) == "樊丽明" and rest == body
+    big = [TLine(0, 0, 50, 12, 12.9, "重点任务")]  # a subhead, set larger than a byline
+    assert _author_lines(body + big, 8.3) == ([], body + big)

@@ -111,7 +111,7 @@ def test_titles_printed_apart_go_to_the_article_that_uses_their_words(fixture_ar
     arts = _articles(fixture_articles)  # industry, road-safety, anti-fraud
     heads = [Block(["电信网络诈骗犯罪团伙落网"], "head"), Block(["高新区引进产业项目", "张伟"], "head", names=1),
              Block(["交通安全头盔宣传劝导"], "head")]
-    got = match_headlines(heads, arts, under={})
+    got = {k: h.lines for k, h in match_headlines(heads, arts, under={}).items()}
     assert got == {2: ["电信网络诈骗犯罪团伙落网"], 0: ["高新区引进产业项目", "张伟"], 1: ["交通安全头盔宣传劝导"]}
 
 
@@ -155,3 +155,16 @@ def test_a_chain_from_title_to_closing_line_is_a_whole_article():
     assert [0, 1] in group(frags, bodies, 1)  # nothing joins it, however alike
     bodies[1].closed = False
     assert any({0, 1, 2} <= set(g) for g in group(frags, bodies, 1))  # unsealed: the alike piece joins
+
+
+def test_a_one_line_headline_over_a_title_and_author_is_its_kicker():
+    from xinwen.inference.reassemble import Block, _headlines
+
+    banner, kicker = Block(["认真学习宣传贯彻党的十九大精神"], "head"), Block(["历史观争论属于意识形态领域斗争"], "head")
+    title = Block(["在理性辨析中树立正确历史观", "郭海成"], "head", names=1)
+    body = Block(["x"], "body")
+    under = {id(title): 0}
+    got = _headlines([banner, kicker, title, body], under)
+    assert [h.lines for h in got] == [banner.lines, kicker.lines + title.lines] and got[1].kicker
+    assert under[id(got[1])] == 0  # still the headline printed right over article 0
+    assert len(_headlines([kicker, body, title], {})) == 2  # not adjacent: two headlines
