@@ -17,9 +17,11 @@ unrelated columns together, so here the blocks are regrouped in two steps:
 2. **Group** the resulting fragments, which now break only at sentence ends, into articles:
    average-linkage agglomeration on the same word overlap, width and adjacency, until no
    pair is clearly more alike than the page's median pair; never two closing affiliations
-   `（作者为…）` in one article, nor fewer articles than author names or closing lines.
+   `（作者为…）` in one article, nothing added to a chain that runs unbroken from under a
+   title to a closing line, nor fewer articles than author names or closing lines.
 3. **Title** each article with the headline block whose words it shares (one assignment):
-   pdftotext prints a page's headlines away from their columns.
+   pdftotext prints a page's headlines away from their columns; a one-line headline right
+   above a title-and-author block is its kicker.
 """
 
 from __future__ import annotations
