@@ -325,19 +325,32 @@ def reassemble(blocks: list[Block], seam: SeamScorer | None = None) -> list[tupl
 
 
 def _headlines(blocks: list[Block], under: dict[int, int]) -> list[Block]:
-    """Headline blocks; a one-line block printed right above a title-and-author block is its
-    kicker (`历史观争论属于意识形态领域斗争` over `在理性辨析中树立正确历史观 / 郭海成`)."""
-    out: list[Block] = []
+    """Headline blocks. A one-line block printed right above a title-and-author block is its
+    kicker (`历史观争论属于意识形态领域斗争` over `在理性辨析中树立正确历史观 / 郭海成`); an
+    author's name printed alone goes to the nearest headline in the dump that has no name."""
+    out: list[tuple[int, Block]] = []  # (position in the dump, block)
     for k, b in enumerate(blocks):
         if b.kind != "head":
             continue
-        prev = blocks[k - 1] if k else None
-        if b.names and prev is not None and out and out[-1] is prev and not prev.names and len(prev.lines) == 1:
-            out[-1] = Block(prev.lines + b.lines, "head", names=b.names, kicker=True)
-            if id(b) in under:
-                under[id(out[-1])] = under[id(b)]
+        prev = out[-1][1] if out else None
+        if b.names and prev is not None and k and blocks[k - 1] is prev and not prev.names and len(prev.lines) == 1:
+            out[-1] = (k, _joined(prev, b, under, kicker=True))
             continue
-        out.append(b)
+        out.append((k, b))
+    for k, h in [(k, h) for k, h in out if h.names and len(h.lines) == h.names]:
+        bare = [n for n, (_, t) in enumerate(out) if not t.names]
+        if bare:
+            n = min(bare, key=lambda n: abs(out[n][0] - k))
+            out[n] = (out[n][0], _joined(out[n][1], h, under, kicker=out[n][1].kicker, keep=out[n][1]))
+    return [h for _, h in out]
+
+
+def _joined(first: Block, second: Block, under: dict[int, int], kicker: bool, keep: Block | None = None) -> Block:
+    """One headline block of two; it stands where `keep` (else `second`) stood over a column."""
+    out = Block(first.lines + second.lines, "head", names=second.names, kicker=kicker)
+    ref = keep or second
+    if id(ref) in under:
+        under[id(out)] = under[id(ref)]
     return out
 
 

@@ -168,3 +168,12 @@ def test_a_one_line_headline_over_a_title_and_author_is_its_kicker():
     assert [h.lines for h in got] == [banner.lines, kicker.lines + title.lines] and got[1].kicker
     assert under[id(got[1])] == 0  # still the headline printed right over article 0
     assert len(_headlines([kicker, body, title], {})) == 2  # not adjacent: two headlines
+
+
+def test_an_authors_name_printed_alone_goes_to_the_nearest_headline_without_one():
+    from xinwen.inference.reassemble import Block, _headlines
+
+    far, near = Block(["认真学习宣传贯彻党的十九大精神"], "head"), Block(["全面推进创新创业教育"], "head")
+    name, body = Block(["樊丽明"], "head", names=1), Block(["x"], "body")
+    got = _headlines([far, body, body, name, body, near], {})
+    assert [h.lines for h in got] == [far.lines, name.lines, ["全面推进创新创业教育", "樊丽明"]]
