@@ -334,23 +334,23 @@ def _headlines(blocks: list[Block], under: dict[int, int]) -> list[Block]:
             continue
         prev = out[-1][1] if out else None
         if b.names and prev is not None and k and blocks[k - 1] is prev and not prev.names and len(prev.lines) == 1:
-            out[-1] = (k, _joined(prev, b, under, kicker=True))
+            out[-1] = (k, _joined(prev, b, over=b, under=under, kicker=True))
             continue
         out.append((k, b))
     for k, h in [(k, h) for k, h in out if h.names and len(h.lines) == h.names]:
         bare = [n for n, (_, t) in enumerate(out) if not t.names]
         if bare:
             n = min(bare, key=lambda n: abs(out[n][0] - k))
-            out[n] = (out[n][0], _joined(out[n][1], h, under, kicker=out[n][1].kicker, keep=out[n][1]))
+            title = out[n][1]
+            out[n] = (out[n][0], _joined(title, h, over=title, under=under, kicker=title.kicker))
     return [h for _, h in out]
 
 
-def _joined(first: Block, second: Block, under: dict[int, int], kicker: bool, keep: Block | None = None) -> Block:
-    """One headline block of two; it stands where `keep` (else `second`) stood over a column."""
+def _joined(first: Block, second: Block, over: Block, under: dict[int, int], kicker: bool) -> Block:
+    """One headline block of two, printed over the column that `over` was printed over."""
     out = Block(first.lines + second.lines, "head", names=second.names, kicker=kicker)
-    ref = keep or second
-    if id(ref) in under:
-        under[id(out)] = under[id(ref)]
+    if id(over) in under:
+        under[id(out)] = under[id(over)]
     return out
 
 
