@@ -117,3 +117,37 @@ def test_evaluate_writes_report_and_compares(labelled_files, tmp_path):
     metrics = json.loads((tmp_path / "rep" / "metrics.json").read_text())
     assert metrics["model"]["macro_f1"] == pytest.approx(res["model"]["macro_f1"])
     assert (tmp_path / "rep" / "confusion_model.png").exists() and (tmp_path / "rep" / "confusion_compare.png").exists()
+
+
+def test_fold_indices_cover_every_record_once_and_stratify():
+    from xinwen.training.crossval import fold_indices
+
+    primary = ["a"] * 6 + ["b"] * 3 + ["other"] * 9
+    folds = fold_indices(primary, 3, seed=1)
+    held = np.concatenate([te for _, te in folds])
+    assert sorted(held.tolist()) == list(range(len(primary)))
+    for tr, te in folds:
+        assert not set(tr) & set(te)
+        assert sum(primary[i] == "b" for i in te) == 1  # every fold holds its share of the small class
+    with pytest.raises(ValueError, match="at least 2"):
+        fold_indices(primary, 1, seed=1)
+
+
+def test_folds_tune_out_of_fold_and_refit_on_all(tiny_base, labelled_files, tmp_path):
+    tr, dv = labelled_files
+    out = tmp_path / "cv"
+    m = train_theme(str(tr), None, str(out), base_model=str(tiny_base), quiet=True, overrides=FAST, folds=2)
+    n = sum(1 for line in tr.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert m["cv"]["folds"] == 2 and m["cv"]["n"] == n and m["held_out"] == "2-fold out-of-fold"
+    assert m["macro_f1"] == m["cv"]["macro_f1"]
+    assert [h["epoch"] for h in m["history"]] == [1, 2]  # no early stopping: every epoch, mean over folds
+    meta = json.loads((out / "xinwen.json").read_text())
+    assert meta["tuned_on"].startswith("2-fold") and len(meta["thresholds"]) == 6
+    assert "out-of-fold" in (out / "README.md").read_text(encoding="utf-8")
+    assert ThemeModel.from_pretrained(out).predict(["交警查酒驾"], ["交警查处酒驾。"])[0]["theme"]
+    # with a dev file, dev is only reported, on the thresholds the folds chose
+    m2 = train_theme(str(tr), str(dv), str(tmp_path / "cv2"), quiet=True,
+                     overrides={**FAST, "architecture": "tfidf"}, folds=2)
+    assert m2["held_out"].startswith("dev (untouched") and "cv" in m2
+    with pytest.raises(ValueError, match="dev file"):
+        train_theme(str(tr), None, str(tmp_path / "x"), quiet=True, overrides=FAST)

@@ -35,9 +35,9 @@ def _macro_f1(scores, primary, themes, other, thresholds) -> float:
     return float(f1_score(primary, pred, labels=[*themes, other], average="macro", zero_division=0))
 
 
-def _fit_tfidf(cfg, train, dev, themes, other):
+def _fit_tfidf(cfg, train, dev, themes):
     m = TfidfThemeModel(themes, cfg.get("tfidf", {})).fit(train["title"], train["text"], _targets(train, themes))
-    return m, m.predict_scores(dev["title"], dev["text"])
+    return m, (m.predict_scores(dev["title"], dev["text"]) if dev is not None else None)
 
 
 def _load_bert(base_model: str | None, init_from: str | None, themes, random_init: bool):
@@ -66,13 +66,39 @@ def _load_train(paths: str | list[str], labels, warn):
     return concatenate_datasets([load_labelled(p, labels, warn) for p in paths]), paths
 
 
-def train_theme(train_path: str | list[str], dev_path: str, out_dir: str, config: str | None = None,
+def _choose_blend(bert: np.ndarray | None, tfidf: np.ndarray, primary, themes, other, ensemble: bool):
+    """TF-IDF blend weight and per-theme thresholds, both picked for macro-F1 on `primary`.
+
+    Returns (weight, thresholds, BERT-only macro-F1). With no BERT scores it is TF-IDF alone.
+    """
+    if bert is None:
+        return 1.0, tune_thresholds(tfidf, primary, themes, other), float("nan")
+    w, best = 0.0, -1.0
+    for cand in np.round(np.arange(0.0, 0.81, 0.1), 2) if ensemble else [0.0]:
+        s = (1 - cand) * bert + cand * tfidf
+        f = _macro_f1(s, primary, themes, other, tune_thresholds(s, primary, themes, other))
+        if f > best + 1e-4:
+            w, best = float(cand), f
+    bert_only = _macro_f1(bert, primary, themes, other, tune_thresholds(bert, primary, themes, other))
+    return w, tune_thresholds((1 - w) * bert + w * tfidf, primary, themes, other), bert_only
+
+
+def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str, config: str | None = None,
                 base_model: str | None = None, init_from: str | None = None, random_init: bool = False,
-                quiet: bool = False, overrides: dict | None = None) -> dict:
-    """Library entry point behind `xinwen train`. Returns the dev metrics."""
+                quiet: bool = False, overrides: dict | None = None, folds: int = 0) -> dict:
+    """Library entry point behind `xinwen train`. Returns the held-out metrics.
+
+    Without `folds`, dev picks the epoch, the TF-IDF blend weight and the thresholds, so the dev
+    figures are optimistic. With `folds=k`, those come from k-fold out-of-fold scores on the
+    training data, the model is refit on all of it for the configured epochs, and dev (optional)
+    is touched only to report an honest held-out score. That is also how to train on every
+    labelled article: pass dev as a second `--train` and leave `--dev` out.
+    """
     cfg = load_config(config, "train")
     for k, v in (overrides or {}).items():
         cfg[k] = {**cfg.get(k, {}), **v} if isinstance(v, dict) else v
+    if not folds and not dev_path:
+        raise ValueError("give a dev file, or --folds to tune on out-of-fold scores")
     labels = load_labels()
     themes, other = labels.themes, labels.other
     seed = int(cfg.get("seed", 13))
@@ -80,59 +106,99 @@ def train_theme(train_path: str | list[str], dev_path: str, out_dir: str, config
     np.random.seed(seed)
     torch.manual_seed(seed)
     warn = (lambda m: stderr.print(m)) if not quiet else (lambda m: None)
-    (train, train_paths), dev = _load_train(train_path, labels, warn), load_labelled(dev_path, labels, warn)
+    train, train_paths = _load_train(train_path, labels, warn)
+    dev = load_labelled(dev_path, labels, warn) if dev_path else None
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
-    tfidf, tfidf_dev = _fit_tfidf(cfg, train, dev, themes, other)
+    is_bert = cfg["architecture"] != "tfidf"
+    ensemble = cfg.get("ensemble_tfidf", True)
     meta: dict = {"themes": list(themes), "architecture": cfg["architecture"]}
     history: list[dict] = []
-    if cfg["architecture"] == "tfidf":
-        tfidf.save(out)
-        dev_scores = tfidf_dev
-        meta["tfidf_weight"] = 1.0
-        src = None
-    else:
-        model, tok, src, dev_scores, history = _train_bert(cfg, train, dev, themes, other, base_model, init_from,
-                                                           random_init, quiet)
+    cv: dict | None = None
+    src = None
+    if folds:
+        from xinwen.training.crossval import out_of_fold
+
+        cv = out_of_fold(folds, seed, train, themes,
+                         lambda a, b: _fit_tfidf(cfg, a, b, themes)[1],
+                         (lambda a, b, i: _train_bert(cfg, a, b, themes, other, base_model, init_from, random_init,
+                                                      quiet, select=False, label=f"fold {i}")[3:])
+                         if is_bert else None)
+        w, th, bert_only = _choose_blend(cv["bert"], cv["tfidf"], train["primary"], themes, other, ensemble)
+        history = cv["history"]
+    tfidf, tfidf_dev = _fit_tfidf(cfg, train, dev, themes)
+    if is_bert:
+        model, tok, src, dev_bert, fit_history = _train_bert(cfg, train, dev, themes, other, base_model, init_from,
+                                                             random_init, quiet, select=not folds)
+        history = history or fit_history
         meta.update(max_length=cfg["bert"]["max_length"], head_fraction=cfg["bert"]["head_fraction"], base_model=src)
-        # blend with TF-IDF where dev says it helps (weight 0 keeps the pure BERT)
-        w, best = 0.0, -1.0
-        for cand in np.round(np.arange(0.0, 0.81, 0.1), 2) if cfg.get("ensemble_tfidf", True) else [0.0]:
-            s = (1 - cand) * dev_scores + cand * tfidf_dev
-            f = _macro_f1(s, dev["primary"], themes, other, tune_thresholds(s, dev["primary"], themes, other))
-            if f > best + 1e-4:
-                w, best = float(cand), f
-        meta["tfidf_weight"] = w
-        meta["bert_only_dev_macro_f1"] = _macro_f1(
-            dev_scores, dev["primary"], themes, other, tune_thresholds(dev_scores, dev["primary"], themes, other))
-        dev_scores = (1 - w) * dev_scores + w * tfidf_dev
+        if not folds:
+            w, th, bert_only = _choose_blend(dev_bert, tfidf_dev, dev["primary"], themes, other, ensemble)
         model.save_pretrained(str(out))
         tok.save_pretrained(str(out))
-        if w > 0:
-            tfidf.save(out)
-    th = tune_thresholds(dev_scores, dev["primary"], themes, other)
+        meta["bert_only_macro_f1"] = bert_only
+    else:
+        dev_bert = None
+        if not folds:
+            w, th, _ = _choose_blend(None, tfidf_dev, dev["primary"], themes, other, ensemble)
+    if w > 0:
+        tfidf.save(out)
+    meta["tfidf_weight"] = w
+    meta["tuned_on"] = f"{folds}-fold out-of-fold scores on the training data" if folds else "dev"
     meta["thresholds"] = [float(x) for x in th]
     (out / "xinwen.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False))
     (out / "training_config.yaml").write_text(yaml.safe_dump(cfg, allow_unicode=True))
     data = {"train": [{"path": str(p), "sha256": file_sha256(p)} for p in train_paths], "train_records": len(train),
-            "dev": {"path": str(dev_path), "sha256": file_sha256(dev_path), "records": len(dev)},
-            "seed": seed, "base_model": str(src) if src else None, "init_from": init_from,
+            "dev": {"path": str(dev_path), "sha256": file_sha256(dev_path), "records": len(dev)} if dev else None,
+            "folds": folds or None, "seed": seed, "base_model": str(src) if src else None, "init_from": init_from,
             "random_init": random_init, "minutes": round((time.time() - t0) / 60, 1)}
     (out / "data.json").write_text(json.dumps(data, indent=1, ensure_ascii=False))
-    from xinwen.training.evaluate import evaluate_scores
-
-    metrics = evaluate_scores(dev_scores, dev, themes, other, th)
-    tfidf_metrics = evaluate_scores(tfidf_dev, dev, themes, other,
-                                    tune_thresholds(tfidf_dev, dev["primary"], themes, other))
+    metrics = _report(train, dev, dev_bert, tfidf_dev, cv, w, th, themes, other, folds)
     metrics["history"] = history
-    metrics["tfidf_baseline_dev"] = {k: tfidf_metrics[k] for k in ("accuracy", "macro_f1", "micro_f1_multilabel")}
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False))
     write_theme_card(out, meta, data, metrics)
     return metrics
 
 
-def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_init, quiet):
+def _report(train, dev, dev_bert, tfidf_dev, cv, w, th, themes, other, folds) -> dict:
+    """Held-out metrics: on dev when there is one, else on the out-of-fold scores; the TF-IDF
+    baseline measured the same way, with its own tuned thresholds."""
+    from xinwen.training.evaluate import evaluate_scores
+
+    def blend(bert, tfidf):
+        return tfidf if bert is None else (1 - w) * bert + w * tfidf
+
+    def short(m):
+        return {k: m[k] for k in ("accuracy", "macro_f1", "micro_f1_multilabel")}
+
+    metrics: dict = {}
+    if cv is not None:
+        oof = evaluate_scores(blend(cv["bert"], cv["tfidf"]), train, themes, other, th)
+        oof.pop("predictions")
+        oof["tfidf_baseline"] = short(evaluate_scores(cv["tfidf"], train, themes, other,
+                                                      tune_thresholds(cv["tfidf"], train["primary"], themes, other)))
+        metrics["cv"] = {"folds": folds, **oof}
+    if dev is not None:
+        metrics.update(evaluate_scores(blend(dev_bert, tfidf_dev), dev, themes, other, th))
+        # the baseline is tuned on dev only when the model was: the same footing either way
+        tth = tune_thresholds(cv["tfidf"], train["primary"], themes, other) if cv else \
+            tune_thresholds(tfidf_dev, dev["primary"], themes, other)
+        metrics["tfidf_baseline_dev"] = short(evaluate_scores(tfidf_dev, dev, themes, other, tth))
+        metrics["held_out"] = "dev" + (" (untouched by training and tuning)" if cv else " (also used for tuning)")
+    else:
+        metrics.update({k: v for k, v in metrics["cv"].items() if k != "folds"})
+        metrics["held_out"] = f"{folds}-fold out-of-fold"
+    return metrics
+
+
+def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_init, quiet, select: bool = True,
+                label: str = "train"):
+    """Fine-tune; returns (model, tokenizer, source, dev scores, per-epoch history).
+
+    `select` keeps the epoch best on dev (early stopping); without it every configured epoch
+    runs and the last one is kept, so dev stays an honest held-out set (or is absent).
+    """
     bc = cfg["bert"]
     model, tok, src = _load_bert(base_model, init_from, themes, random_init)
     y = torch.tensor(_targets(train, themes))
@@ -141,16 +207,16 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight)
     full = encode(tok, train["title"], train["text"], bc["max_length"], bc["head_fraction"])
     notitle = encode(tok, [None] * len(train), train["text"], bc["max_length"], bc["head_fraction"])
-    dev_seqs = encode(tok, dev["title"], dev["text"], bc["max_length"], bc["head_fraction"])
+    dev_seqs = encode(tok, dev["title"], dev["text"], bc["max_length"], bc["head_fraction"]) if dev else None
     opt = torch.optim.AdamW(model.parameters(), lr=bc["lr"], weight_decay=bc["weight_decay"])
     steps = bc["epochs"] * ((len(full) + bc["batch_size"] - 1) // bc["batch_size"])
     from transformers import get_linear_schedule_with_warmup
 
     sched = get_linear_schedule_with_warmup(opt, int(steps * bc["warmup_ratio"]), steps)
     rng = random.Random(cfg.get("seed", 13))
-    best, best_state, best_scores, bad, history = -1.0, None, None, 0, []
+    best, best_state, scores, best_scores, bad, history = -1.0, None, None, None, 0, []
     with progress_bar(quiet) as bar:
-        task = bar.add_task("train", total=steps, info="")
+        task = bar.add_task(label, total=steps, info="")
         for epoch in range(1, bc["epochs"] + 1):
             model.train()
             # length-bucketed shuffling: batches of similar length, in random order
@@ -167,20 +233,26 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
                 sched.step()
                 opt.zero_grad(set_to_none=True)
                 bar.update(task, advance=1, info=f"epoch {epoch} loss {float(loss.detach()):.3f}")
+            if dev_seqs is None:
+                continue
             scores = _scores(model, dev_seqs, tok.pad_token_id)
             th = tune_thresholds(scores, dev["primary"], themes, other, rounds=1)
             f1 = _macro_f1(scores, dev["primary"], themes, other, th)
             history.append({"epoch": epoch, "dev_macro_f1": round(f1, 4)})
-            bar.console.log(f"epoch {epoch}: dev macro-F1 {f1:.3f}")
-            log_line(f"epoch {epoch}: dev macro-F1 {f1:.3f}")
+            bar.console.log(f"{label} epoch {epoch}: dev macro-F1 {f1:.3f}")
+            log_line(f"{label} epoch {epoch}: dev macro-F1 {f1:.3f}")
+            if not select:
+                continue
             if f1 > best:
                 best, best_state, best_scores, bad = f1, copy.deepcopy(model.state_dict()), scores, 0
             else:
                 bad += 1
                 if bad >= bc["patience"]:
                     break
-    model.load_state_dict(best_state)
-    return model, tok, src, best_scores, history
+    if select and best_state is not None:
+        model.load_state_dict(best_state)
+        scores = best_scores
+    return model, tok, src, scores, history
 
 
 @torch.no_grad()
@@ -209,7 +281,9 @@ def retune_thresholds(model_dir: str, dev_path: str) -> dict:
     old = json.loads((out / "metrics.json").read_text())
     metrics = evaluate_scores(scores, dev, labels.themes, labels.other, th)
     metrics["history"] = old.get("history", [])
-    metrics["tfidf_baseline_dev"] = old["tfidf_baseline_dev"]
+    for k in ("tfidf_baseline_dev", "cv"):
+        if k in old:
+            metrics[k] = old[k]
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False))
     write_theme_card(out, meta, json.loads((out / "data.json").read_text()), metrics)
     return metrics

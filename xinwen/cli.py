@@ -106,8 +106,12 @@ def segment(
 def train(
     train_file: list[Path] = typer.Option(..., "--train", exists=True,
                                           help="Labelled JSONL/CSV; repeat to add files (e.g. self-training labels)."),
-    dev_file: Path = typer.Option(..., "--dev", exists=True, help="Labelled JSONL/CSV for early stopping and thresholds."),
+    dev_file: Path | None = typer.Option(
+        None, "--dev", exists=True,
+        help="Labelled JSONL/CSV: early stopping and thresholds; with --folds, an untouched held-out set."),
     out: Path = typer.Option(..., "-o", "--out", help="Output model folder."),
+    folds: int = typer.Option(0, "--folds", help="Tune blend and thresholds on k-fold out-of-fold scores, "
+                              "then refit on all --train data (dev optional, only reported)."),
     config: Path | None = typer.Option(None, "--config", help="YAML config (default: configs/train.yaml)."),
     base_model: str | None = typer.Option(None, "--base-model", help="Any local BERT-style folder."),
     init_from: str | None = typer.Option(None, "--init-from", help="Continue from an existing theme model."),
@@ -119,9 +123,10 @@ def train(
     from xinwen.training.theme_train import train_theme
 
     try:
-        m = train_theme([str(f) for f in train_file], str(dev_file), str(out), str(config) if config else None, base_model,
-                        init_from, random_init, overrides={"architecture": architecture} if architecture else None)
-    except DataError as e:
+        m = train_theme([str(f) for f in train_file], str(dev_file) if dev_file else None, str(out),
+                        str(config) if config else None, base_model, init_from, random_init,
+                        overrides={"architecture": architecture} if architecture else None, folds=folds)
+    except (DataError, ValueError) as e:
         _report_error(str(e))
         raise typer.Exit(2) from None
     typer.echo(json.dumps({k: m[k] for k in ("accuracy", "macro_f1", "micro_f1_multilabel", "ece")}))
