@@ -41,6 +41,7 @@ class Span:
     sent_start: bool
     sent_end: bool
     reported: bool = False  # quoted speech or a question
+    dangling: bool = False  # ends on an open adverbial: `在…集市上`, `在…结束后`
 
 
 def normalise_body(text: str) -> str:
@@ -128,9 +129,21 @@ def reported(body: str, start: int, sent_end: int) -> bool:
     return body[start:sent_end].rstrip("”’」』）) ").endswith(("？", "?"))
 
 
+# the last clause is `在/当/随着… + localiser` with nothing after it (a setting, not a
+# statement), or the span stops on a word that needs what follows (`…联合举办的`, `…和`)
+_DANGLING = re.compile(r"(?:(?:在|当|随着|从|自|于)[^，,：:]*(?:后|时|前|中|上|下|里|内|间|以来|之际)"
+                       r"|[的和与及或对把将向在被从由给])$")
+
+
+def dangling(body: str, start: int, end: int) -> bool:
+    """Stops before it says anything, or starts or stops inside a list (`…派出所`, then `、交警大队`)."""
+    return bool(_DANGLING.search(body[start:end])) or body[end : end + 1] == "、" or body[start - 1 : start] == "、"
+
+
 def candidates(body: str, max_chars: int = 30, max_sentences: int = 12, max_candidates: int = 60) -> list[Span]:
     """Every clause run of the first sentences that fits in `max_chars` (or its word-cut prefix);
-    quoted speech and questions only when nothing else is left."""
+    quoted speech and questions only when nothing else is left (dangling spans stay, flagged:
+    the ranker prefers a whole statement only when it scores nearly as well)."""
     spans = _candidates(body, max_chars, max_sentences, max_candidates)
     own = [s for s in spans if not s.reported]
     return own or spans
@@ -157,7 +170,8 @@ def _candidates(body: str, max_chars: int, max_sentences: int, max_candidates: i
                 if (a, b) in seen:
                     continue
                 seen.add((a, b))
-                spans.append(Span(a, b, body[a:b], si, i, j - i + 1, i == 0, j == len(cl) - 1, reported(body, a, s1)))
+                spans.append(Span(a, b, body[a:b], si, i, j - i + 1, i == 0, j == len(cl) - 1, reported(body, a, s1),
+                              dangling(body, a, b)))
         if len(spans) >= max_candidates:
             break
     return spans[:max_candidates]

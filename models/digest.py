@@ -75,7 +75,17 @@ class DigestRanker:
         spans = candidates(body, max_chars)
         if not spans:
             return body[:max_chars]
-        return spans[int(np.argmax(self.score(span_features(body, spans, max_chars, context))))].text
+        scores = self.score(span_features(body, spans, max_chars, context))
+        # a span that starts or stops mid-phrase reads badly even when it shares the headline's
+        # words: a whole one wins when it scores within `dangling_margin` (saved with the model)
+        margin = float(self.meta.get("dangling_margin", 0.0))
+        whole = [i for i, s in enumerate(spans) if not s.dangling]
+        top = int(np.argmax(scores))
+        if spans[top].dangling and whole:
+            alt = max(whole, key=lambda i: scores[i])
+            if scores[alt] >= scores[top] - margin:
+                top = alt
+        return spans[top].text
 
     def save_pretrained(self, out: str | Path) -> None:
         out = Path(out)

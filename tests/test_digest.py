@@ -60,6 +60,35 @@ def test_quoted_speech_and_questions_are_candidates_only_as_a_last_resort():
     assert "麻阳公路养护中心吗" in [s.text for s in candidates(only)]
 
 
+def test_spans_cut_mid_phrase_are_flagged_dangling():
+    body = ("这是在罗宦社区举办的网络公益课堂结束后，李奶奶最大的感受。"
+            "交警队员对过往的车辆、电摩驾驶人进行耐心的劝导。由市委网信办联合举办的，活动很好。")
+    flags = {s.text: s.dangling for s in candidates(body)}
+    assert flags["这是在罗宦社区举办的网络公益课堂结束后"]  # 在…后: a setting, no statement
+    assert flags["电摩驾驶人进行耐心的劝导"]  # starts inside a list
+    assert flags["交警队员对过往的车辆"]  # stops inside a list
+    assert flags["由市委网信办联合举办的"]  # stops on 的
+    assert not flags["李奶奶最大的感受"] and not flags["交警队员对过往的车辆、电摩驾驶人进行耐心的劝导"]
+
+
+def test_ranker_prefers_a_whole_span_within_its_margin(fixture_articles, tmp_path):
+    import numpy as np
+
+    X, y, _ = build_matrix(fixture_articles, 20, quiet=True)
+    ranker = fit_ranker(X, y, hidden=(8,))
+    body = "这是在罗宦社区举办的网络公益课堂结束后，李奶奶最大的感受。"
+    spans = candidates(body)
+    dangling = [i for i, s in enumerate(spans) if s.dangling]
+    whole = [i for i, s in enumerate(spans) if not s.dangling]
+    fake = np.zeros(len(spans))
+    fake[dangling[0]], fake[whole[0]] = 1.0, 0.95
+    ranker.score = lambda X: fake
+    ranker.meta["dangling_margin"] = 0.0
+    assert ranker.best(body) == spans[dangling[0]].text
+    ranker.meta["dangling_margin"] = 0.1
+    assert ranker.best(body) == spans[whole[0]].text
+
+
 def test_lead_and_textrank_are_spans():
     body = normalise_body(BODY)
     for d in (lead(BODY, 30), textrank(BODY, 30)):

@@ -89,6 +89,7 @@ def train_digest(corpus: list[str], out_dir: str, config: str | None = None, qui
     items = pairs(corpus, cfg["heldout_every"], False, limit or cfg["train_items"])
     X, y, _ = build_matrix(items, cfg["max_chars"], quiet)
     ranker = fit_ranker(X, y, seed=cfg["seed"])
+    ranker.meta["dangling_margin"] = float(cfg.get("dangling_margin", 0.0))  # before the held-out check uses it
     held = pairs(corpus, cfg["heldout_every"], True, cfg.get("eval_items", 1000))
     res = evaluate_digests(held, {"learned": lambda t: ranker.best(t, cfg["max_chars"]),
                                   "lead": lambda t: lead(t, cfg["max_chars"]),
