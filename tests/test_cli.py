@@ -80,6 +80,16 @@ def test_train_refuses_bad_labels(tmp_path):
     assert r.exit_code == 2 and f"{f}:1: unknown label 'sport'" in r.stderr
 
 
+def test_train_needs_dev_or_folds(labelled_files, tmp_path):
+    tr, _ = labelled_files
+    r = runner.invoke(app, ["train", "--train", str(tr), "-o", str(tmp_path / "m"), "--architecture", "tfidf"])
+    assert r.exit_code == 2 and "--folds" in r.stderr
+    r = runner.invoke(app, ["train", "--train", str(tr), "--folds", "2", "-o", str(tmp_path / "m"),
+                            "--architecture", "tfidf"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["macro_f1"] == json.loads((tmp_path / "m" / "metrics.json").read_text())["cv"]["macro_f1"]
+
+
 def test_package_base_model_as_fp16(tiny_base, tmp_path):
     import torch
     from safetensors.torch import load_file

@@ -144,6 +144,9 @@ def test_folds_tune_out_of_fold_and_refit_on_all(tiny_base, labelled_files, tmp_
     meta = json.loads((out / "xinwen.json").read_text())
     assert meta["tuned_on"].startswith("2-fold") and len(meta["thresholds"]) == 6
     assert "out-of-fold" in (out / "README.md").read_text(encoding="utf-8")
+    from safetensors.numpy import load_file
+
+    assert load_file(str(out / "cv_scores.safetensors"))["bert"].shape == (n, 6)
     assert ThemeModel.from_pretrained(out).predict(["交警查酒驾"], ["交警查处酒驾。"])[0]["theme"]
     # with a dev file, dev is only reported, on the thresholds the folds chose
     m2 = train_theme(str(tr), str(dv), str(tmp_path / "cv2"), quiet=True,

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import yaml
+from safetensors.numpy import save_file
 from sklearn.metrics import f1_score
 from xinwen.models.tfidf import TfidfThemeModel
 from xinwen.models.theme import encode, pad_batch, sorted_batch_scores
@@ -127,6 +128,9 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
                          if is_bert else None)
         w, th, bert_only = _choose_blend(cv["bert"], cv["tfidf"], train["primary"], themes, other, ensemble)
         history = cv["history"]
+        # kept for re-blending or stacking later without retraining (row order = training data)
+        save_file({k: np.ascontiguousarray(cv[k], dtype=np.float32) for k in ("bert", "tfidf") if cv[k] is not None},
+                  str(out / "cv_scores.safetensors"))
     tfidf, tfidf_dev = _fit_tfidf(cfg, train, dev, themes)
     if is_bert:
         model, tok, src, dev_bert, fit_history = _train_bert(cfg, train, dev, themes, other, base_model, init_from,
