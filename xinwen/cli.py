@@ -117,6 +117,7 @@ def train(
     init_from: str | None = typer.Option(None, "--init-from", help="Continue from an existing theme model."),
     architecture: str | None = typer.Option(None, "--architecture", help="Override: bert or tfidf."),
     random_init: bool = typer.Option(False, "--random-init", help="Same architecture as the base, untrained weights."),
+    seed: int | None = typer.Option(None, "--seed", help="Override the config's seed."),
 ) -> None:
     """Train a theme model on labelled articles (held-out metrics saved with it)."""
     from xinwen.training.labelled import DataError
@@ -125,7 +126,8 @@ def train(
     try:
         m = train_theme([str(f) for f in train_file], str(dev_file) if dev_file else None, str(out),
                         str(config) if config else None, base_model, init_from, random_init,
-                        overrides={"architecture": architecture} if architecture else None, folds=folds)
+                        overrides={k: v for k, v in (("architecture", architecture), ("seed", seed)) if v is not None},
+                        folds=folds)
     except (DataError, ValueError) as e:
         _report_error(str(e))
         raise typer.Exit(2) from None
