@@ -13,7 +13,14 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from xinwen.inference.segment import Article, byline_names, byline_of, is_furniture, is_person_name
+from xinwen.inference.segment import (
+    Article,
+    byline_names,
+    byline_of,
+    is_furniture,
+    is_person_name,
+    single_char_run,
+)
 from xinwen.inference.textclean import merge_overlap, paragraphs, repair_spacing
 
 HEADLINE = 1.7   # × body size: titles, kickers, subtitles
@@ -210,11 +217,11 @@ def _author_lines(lines: list[TLine], body: float) -> tuple[list[TLine], list[TL
     the body, beside the title or at the foot of a column, one line or one character per line
     (`樊` `丽` `明`), so reading order does not put it first."""
     sized = [body * BYLINE <= ln.size < body * 1.4 for ln in lines]
+    # a one-character line only joins a run while it is set at byline size
+    texts = [ln.text if ok else "" for ln, ok in zip(lines, sized)]
     k = 0
     while k < len(lines):
-        j = k
-        while j < len(lines) and sized[j] and len(repair_spacing(lines[j].text)) == 1:
-            j += 1
+        j = single_char_run(texts, k)
         run = lines[k : max(j, k + 1)]
         if sized[k] and is_person_name("".join(repair_spacing(x.text) for x in run)):
             return run, lines[:k] + lines[k + len(run) :]

@@ -231,15 +231,23 @@ def is_person_name(s: str) -> bool:
     return s.startswith(_COMPOUND_SURNAMES) and len(s) >= 3 or (s[0] in _SURNAMES and len(s) <= 3)
 
 
+def single_char_run(texts: list[str], start: int) -> int:
+    """End of the run of one-character lines from `start`: text set one character per line, a
+    vertical title (`意` `气` `风` `发`…) or an author's name printed apart (`樊` `丽` `明`)."""
+    end = start
+    while end < len(texts) and len(repair_spacing(texts[end])) == 1:
+        end += 1
+    return end
+
+
 def prepare(lines: list[Line]) -> list[Line]:
     """Undo two dump artefacts: vertical titles as one character per line, and headline rows
     extracted several times over (fake-bold text drawn twice)."""
     out: list[Line] = []
+    texts = [x.text for x in lines]
     i = 0
     while i < len(lines):
-        j = i
-        while j < len(lines) and len(repair_spacing(lines[j].text)) == 1:
-            j += 1
+        j = single_char_run(texts, i)
         if j - i >= 3:  # a vertical title, often with its author's name printed on below it
             chars = "".join(repair_spacing(x.text) for x in lines[i:j])
             k = next((k for k in (3, 2) if len(chars) - k >= 4 and is_person_name(chars[-k:])), 0)
