@@ -265,29 +265,3 @@ def _scores(model, seqs, pad_id, batch_size: int = 64) -> np.ndarray:
     out = sorted_batch_scores(seqs, pad_id, model.config.num_labels, lambda b: model(**b).logits.numpy(), batch_size)
     model.train()
     return out
-
-
-def retune_thresholds(model_dir: str, dev_path: str) -> dict:
-    """Re-derive a trained model's per-theme thresholds on dev (no retraining); updates its
-    xinwen.json, metrics.json and card."""
-    from xinwen.models.theme import ThemeModel
-    from xinwen.training.evaluate import evaluate_scores
-
-    labels = load_labels()
-    out = Path(model_dir)
-    dev = load_labelled(dev_path, labels, warn=lambda m: None)
-    model = ThemeModel.from_pretrained(out, backend="torch")
-    scores = model.predict_scores(dev["title"], dev["text"])
-    th = tune_thresholds(scores, dev["primary"], labels.themes, labels.other)
-    meta = json.loads((out / "xinwen.json").read_text())
-    meta["thresholds"] = [float(x) for x in th]
-    (out / "xinwen.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False))
-    old = json.loads((out / "metrics.json").read_text())
-    metrics = evaluate_scores(scores, dev, labels.themes, labels.other, th)
-    metrics["history"] = old.get("history", [])
-    for k in ("tfidf_baseline_dev", "cv"):
-        if k in old:
-            metrics[k] = old[k]
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False))
-    write_theme_card(out, meta, json.loads((out / "data.json").read_text()), metrics)
-    return metrics
