@@ -41,7 +41,7 @@ class Span:
     sent_start: bool
     sent_end: bool
     reported: bool = False  # quoted speech or a question
-    dangling: bool = False  # ends on an open adverbial: `在…集市上`, `在…结束后`
+    dangling: bool = False  # cut mid-phrase: `在…结束后`, `…举办的`, or inside a list
 
 
 def normalise_body(text: str) -> str:
