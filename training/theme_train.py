@@ -132,20 +132,18 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
         save_file({k: np.ascontiguousarray(cv[k], dtype=np.float32) for k in ("bert", "tfidf") if cv[k] is not None},
                   str(out / "cv_scores.safetensors"))
     tfidf, tfidf_dev = _fit_tfidf(cfg, train, dev, themes)
+    dev_bert = None
     if is_bert:
         model, tok, src, dev_bert, fit_history = _train_bert(cfg, train, dev, themes, other, base_model, init_from,
                                                              random_init, quiet, select=not folds)
         history = history or fit_history
         meta.update(max_length=cfg["bert"]["max_length"], head_fraction=cfg["bert"]["head_fraction"], base_model=src)
-        if not folds:
-            w, th, bert_only = _choose_blend(dev_bert, tfidf_dev, dev["primary"], themes, other, ensemble)
         model.save_pretrained(str(out))
         tok.save_pretrained(str(out))
+    if not folds:
+        w, th, bert_only = _choose_blend(dev_bert, tfidf_dev, dev["primary"], themes, other, ensemble)
+    if is_bert:
         meta["bert_only_macro_f1"] = bert_only
-    else:
-        dev_bert = None
-        if not folds:
-            w, th, _ = _choose_blend(None, tfidf_dev, dev["primary"], themes, other, ensemble)
     if w > 0:
         tfidf.save(out)
     meta["tfidf_weight"] = w
@@ -177,17 +175,16 @@ def _report(train, dev, dev_bert, tfidf_dev, cv, w, th, themes, other, folds) ->
         return {k: m[k] for k in ("accuracy", "macro_f1", "micro_f1_multilabel")}
 
     metrics: dict = {}
+    # the baseline is tuned where the model was (out-of-fold, or dev): the same footing either way
+    tth = tune_thresholds(cv["tfidf"], train["primary"], themes, other) if cv is not None else \
+        tune_thresholds(tfidf_dev, dev["primary"], themes, other)
     if cv is not None:
         oof = evaluate_scores(blend(cv["bert"], cv["tfidf"]), train, themes, other, th)
         oof.pop("predictions")
-        oof["tfidf_baseline"] = short(evaluate_scores(cv["tfidf"], train, themes, other,
-                                                      tune_thresholds(cv["tfidf"], train["primary"], themes, other)))
+        oof["tfidf_baseline"] = short(evaluate_scores(cv["tfidf"], train, themes, other, tth))
         metrics["cv"] = {"folds": folds, **oof}
     if dev is not None:
         metrics.update(evaluate_scores(blend(dev_bert, tfidf_dev), dev, themes, other, th))
-        # the baseline is tuned on dev only when the model was: the same footing either way
-        tth = tune_thresholds(cv["tfidf"], train["primary"], themes, other) if cv else \
-            tune_thresholds(tfidf_dev, dev["primary"], themes, other)
         metrics["tfidf_baseline_dev"] = short(evaluate_scores(tfidf_dev, dev, themes, other, tth))
         metrics["held_out"] = "dev" + (" (untouched by training and tuning)" if cv else " (also used for tuning)")
     else:
