@@ -23,9 +23,10 @@ from xinwen.inference.textclean import (
 )
 
 NAME = r"[\u4e00-\u9fff·]"
-_BYLINE_PAREN = re.compile(rf"[（(](?!作者(?:为|系|单位|是))((?:{NAME}{{1,4}}[ \u3000]*){{1,8}})[）)]$")
+_AUTHOR_IS = r"作者(?:为|系|单位|是)"  # `（作者为…）`: an affiliation line, never a list of names
+_BYLINE_PAREN = re.compile(rf"[（(](?!{_AUTHOR_IS})((?:{NAME}{{1,4}}[ \u3000]*){{1,8}})[）)]$")
 _BYLINE_PREFIX = re.compile(rf"^(?:本报记者|本报通讯员|通讯员|记者|特约记者|本报特约通讯员|文/|文|图/|撰文)[ \u3000]*((?:{NAME}{{2,4}}[ \u3000]*)+)$")
-_AFFILIATION = re.compile(r"^[（(](作者(?:为|系|单位|是)[^）)]*)[）)]$")
+_AFFILIATION = re.compile(rf"^[（(]({_AUTHOR_IS}[^）)]*)[）)]$")
 _CREDIT = re.compile(r"^[（(]?(本(?:文|版)?图片[^）)]*提供|[^（）()]{0,20}摄|图片来源[^）)]*|资料图片)[）)]?")
 _FURNITURE = re.compile(r"^(?:(?:制图|图表|责编|美编)[：:].{0,12}|\d{1,3}|\d{1,3}\s+[\u4e00-\u9fff]{1,8}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*星期\S|责任编辑.*|本版编辑.*|版式设计.*|第?\s*\d+\s*版)$")
 _HEAD_FORBIDDEN = re.compile(r"[。；;，]|、.*、")
