@@ -13,9 +13,12 @@ unrelated columns together, so here the blocks are regrouped in two steps:
    a head across the seam (`彻底摆脱贫困，决` + `胜全面建成小康社会`). Line lengths keep
    the paragraphs: a first line two characters short is an indented paragraph start that
    nothing runs into; a full last line goes on elsewhere even after a full stop. Blocks after
-   a title-and-author block start articles and are dear to link into. No cycles.
+   a title-and-author block start articles and are dear to link into (not after a bare name:
+   pdftotext often prints the last column's author over another article's column). No cycles.
 2. **Group** the resulting fragments, which now break only at sentence ends, into articles:
-   average-linkage agglomeration on the same word overlap, width and adjacency, until no
+   average-linkage agglomeration on the same word overlap, width and adjacency, and a pull
+   between a part that has an article's start (under a title) but no end and one that has the
+   end (a closing line) but no start, until no
    pair is clearly more alike than the page's median pair; never two closing affiliations
    `（作者为…）` in one article, nothing added to a chain that runs unbroken from under a
    title to a closing line, nor fewer articles than author names or closing lines.
@@ -55,6 +58,7 @@ WIDTH_SIM_STEP = 0.05  # grouping: similarity lost per character of width differ
 ADJACENT_SIM = 0.03
 MERGE_MARGIN = 0.045  # over the page's median piece-to-piece similarity (tuned, see README)
 TITLE_NAME_BONUS = 0.05
+COMPLEMENT_SIM = 0.04  # grouping: one part has the start (under a title), the other the closing line
 TITLE_ABOVE_BONUS = 0.05
 TITLE_FLOOR = 0.02
 
@@ -116,7 +120,7 @@ def classify(raw: list[list[str]]) -> list[Block]:
         if all(seg.headline_like(seg.Line(x)) or seg.is_person_name(x) for x in content) and len(_norm("".join(content))) <= 80:
             names = sum(map(seg.is_person_name, content))
             out.append(Block(content, "head", names=names))
-            prev_titled = names > 0
+            prev_titled = 0 < names < len(content)  # a bare name may be printed over another's column
             continue
         # a lone character near a block's top is (part of) an author's name printed apart; any
         # lines above it are the title the column hangs from
@@ -279,6 +283,9 @@ def group(frags: list[list[int]], bodies: list[Block], min_groups: int) -> list[
     def sealed(k: int) -> bool:  # one unbroken chain from under a title to a closing line: a whole article
         return any(bodies[frags[f][0]].titled and bodies[frags[f][-1]].closed for f in parts[k])
 
+    def started(k: int) -> bool:
+        return any(bodies[frags[f][0]].titled for f in parts[k])
+
     def width(k: int) -> float:
         known = [bodies[i].width for i in blocks_of(k) if bodies[i].width]
         return float(statistics.median(known)) if known else 0.0
@@ -290,6 +297,8 @@ def group(frags: list[list[int]], bodies: list[Block], min_groups: int) -> list[
         s -= _width_cost(width(a), width(b), WIDTH_SIM_STEP, INF)
         if any(abs(i - j) == 1 for i in blocks_of(a) for j in blocks_of(b)):
             s += ADJACENT_SIM
+        if started(a) != started(b) and closed(a) != closed(b) and started(a) != closed(a):
+            s += COMPLEMENT_SIM
         return s
 
     while len(parts) > max(min_groups, 1):

@@ -217,6 +217,7 @@ _SURNAMES = set(
     "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛"
     "邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝"
     "路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟"
+    "萧洪阎栾隋卞鞠巩蔺晁谌郜佘邬臧甄闵揭庹粟冼"
 )
 _COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "夏侯")
 
@@ -375,12 +376,15 @@ def segment_ordered(raw: Iterable[Line], headlines: str) -> list[Article]:
 
 
 def is_fragment(a: Article) -> bool:
-    return not (a.title or a.byline or a.captions) and len(re.sub(r"\s", "", a.text)) < MIN_ARTICLE_CHARS
+    """Too little to be an article: a short untitled, unsigned block, or a headline with no body
+    at all (a subtitle's second line and a name, split off its own headline)."""
+    body = len(re.sub(r"\s", "", a.text))
+    return (not (a.title or a.byline or a.captions) and body < MIN_ARTICLE_CHARS) or (body == 0 and not a.captions)
 
 
 def drop_fragments(arts: list[Article]) -> list[Article]:
-    """A short untitled, unsigned block between articles is a section banner or a stray headline
-    fragment, not an article (a page that is nothing but a short text keeps it)."""
+    """A section banner or a stray headline fragment between articles is not an article (a page
+    that is nothing but a short text keeps it)."""
     return [a for a in arts if not is_fragment(a)] or arts
 
 

@@ -157,6 +157,26 @@ def test_a_chain_from_title_to_closing_line_is_a_whole_article():
     assert any({0, 1, 2} <= set(g) for g in group(frags, bodies, 1))  # unsealed: the alike piece joins
 
 
+def test_a_bare_name_does_not_start_the_column_printed_under_it():
+    body = ["中国特色社会主义新时代，是承前启后、继往开", "来、在新的历史条件下继续夺取中国特色社会主", "义伟大胜利的时代。"]
+    (name, after_name) = _classified("欧阳辉\n\n" + "\n".join(body))
+    assert name.kind == "head" and name.names == 1 and not after_name.titled  # often the last column's author
+    (title, after_title) = _classified("走好新时代的长征路\n张怡恬\n\n" + "\n".join(body))
+    assert title.names == 1 and after_title.titled
+
+
+def test_a_start_without_an_end_pairs_with_an_end_without_a_start():
+    from xinwen.inference.reassemble import Block, group
+
+    words = "新时代中国特色社会主义思想指引我们奋进新征程"
+    start = Block(["x"], "body", text=words * 3 + "开篇", width=15, titled=True, mid=True)
+    middle = Block(["x"], "body", text=words * 3 + "中段", width=15)
+    end = Block(["x"], "body", text=words * 3 + "结尾", width=15, closed=True)
+    other = Block(["x"], "body", text="完全不同的内容讲述交通安全宣传活动" * 3, width=15)
+    # equally alike, and the middle piece is dumped next to both: the start and the end still pair first
+    assert [0, 2] in group([[0], [1], [2], [3]], [start, middle, end, other], 3)
+
+
 def test_a_one_line_headline_over_a_title_and_author_is_its_kicker():
     from xinwen.inference.reassemble import Block, _headlines
 

@@ -101,6 +101,7 @@ def test_title_and_author_mid_flow_end_an_article():
 
 def test_person_names():
     assert is_person_name("张怡恬") and is_person_name("欧阳辉") and is_person_name("樊丽")
+    assert is_person_name("萧师俭") and is_person_name("甄占民") and is_person_name("洪银兴")  # rarer surnames
     assert not is_person_name("新时代") and not is_person_name("主要做法") and not is_person_name("张")
 
 
@@ -112,3 +113,13 @@ def test_vertical_title_gives_up_the_authors_name_printed_on_below_it():
     assert (art.title, art.byline) == ("意气风发走进新时代", "欧阳辉")
     (art,) = segment_text("\n".join(list("走好新时代的长征路") + ["新时代、新机遇、新目标、新征程，展现在我们面前。"]))
     assert art.title == "走好新时代的长征路" and art.byline is None  # no name there: nothing cut
+
+
+def test_a_headline_with_no_body_is_not_an_article():
+    from xinwen.inference.segment import Article, drop_fragments
+
+    whole = Article(title="让红船精神放射时代光芒", text="教育部中国特色社会主义理论体系研究中心等单位联合举办研讨会。" * 3)
+    split_off = Article(title="社会主义思想学术研讨会”述要", byline="萧师俭", text="")
+    captioned = Article(title="图片新闻", captions=["市民在公园里晨练。"], text="")
+    assert drop_fragments([whole, split_off, captioned]) == [whole, captioned]
+    assert drop_fragments([split_off]) == [split_off]  # a page of nothing else keeps it
