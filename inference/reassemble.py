@@ -127,8 +127,8 @@ def classify(raw: list[list[str]]) -> list[Block]:
         lone = next((k for k, x in enumerate(content[:4])
                      if re.fullmatch(r"[\u4e00-\u9fff]", _norm(x)) or (k and seg.is_person_name(x))), None)
         if lone is not None and lone + 1 < len(content) and all(seg.headline_like(seg.Line(x)) for x in content[:lone]):
-            if lone:
-                out.append(Block(content[:lone], "head", names=1))
+            if lone:  # the name stays with its title (a lone character is only part of one)
+                out.append(Block(content[: lone + seg.is_person_name(content[lone])], "head", names=1))
                 prev_titled = True
             content = content[lone + 1 :]
         text = _norm("".join(content))

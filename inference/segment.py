@@ -131,7 +131,13 @@ def split_captions(line: str) -> list[str]:
 
 
 def assign_headline(texts: list[str], art: Article) -> None:
-    """kicker / title / subtitle from 1–3 logical headline lines."""
+    """kicker / title / subtitle from 1–3 logical headline lines. A `——` line is the subtitle
+    wherever it falls, and the lines after it are that subtitle wrapped."""
+    dash = next((k for k, t in enumerate(texts[:3]) if k and t.startswith(("——", "—"))), None)
+    if dash is not None:
+        art.kicker, art.title = (None, texts[0]) if dash == 1 else (texts[0], texts[1])
+        art.subtitle = "".join(texts[dash:])
+        return
     if len(texts) == 1:
         art.title = texts[0]
     elif len(texts) == 2:

@@ -165,6 +165,14 @@ def test_a_bare_name_does_not_start_the_column_printed_under_it():
     assert title.names == 1 and after_title.titled
 
 
+def test_a_title_and_name_on_top_of_a_column_keep_the_name():
+    head = ["让红船精神放射时代光芒", "——“红船精神与习近平新时代中国特色", "社会主义思想学术研讨会”述要", "萧师俭"]
+    body = ["教育部中国特色社会主义理论体系研究中心和", "嘉兴学院等单位联合举办的学术研讨会近日在", "浙江嘉兴举行。"]
+    (title, column) = _classified("\n".join(head + body))
+    assert title.kind == "head" and title.lines == head and title.names == 1
+    assert column.titled and column.lines == body
+
+
 def test_a_start_without_an_end_pairs_with_an_end_without_a_start():
     from xinwen.inference.reassemble import Block, group
 

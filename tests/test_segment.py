@@ -123,3 +123,15 @@ def test_a_headline_with_no_body_is_not_an_article():
     captioned = Article(title="图片新闻", captions=["市民在公园里晨练。"], text="")
     assert drop_fragments([whole, split_off, captioned]) == [whole, captioned]
     assert drop_fragments([split_off]) == [split_off]  # a page of nothing else keeps it
+
+
+def test_a_dash_line_is_the_subtitle_and_the_lines_after_it_its_wrap():
+    from xinwen.inference.segment import Article, assign_headline
+
+    art = Article()
+    assign_headline(["让红船精神放射时代光芒", "——“红船精神与习近平新时代中国特色", "社会主义思想学术研讨会”述要"], art)
+    assert (art.kicker, art.title) == (None, "让红船精神放射时代光芒")
+    assert art.subtitle == "——“红船精神与习近平新时代中国特色社会主义思想学术研讨会”述要"
+    art = Article()
+    assign_headline(["深入学习贯彻党的十九大精神", "奋力谱写新篇章", "——写在新年到来之际"], art)
+    assert (art.kicker, art.title, art.subtitle) == ("深入学习贯彻党的十九大精神", "奋力谱写新篇章", "——写在新年到来之际")
