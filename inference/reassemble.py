@@ -280,11 +280,14 @@ def group(frags: list[list[int]], bodies: list[Block], min_groups: int) -> list[
     def closed(k: int) -> bool:
         return any(bodies[i].closed for i in blocks_of(k))
 
-    def sealed(k: int) -> bool:  # one unbroken chain from under a title to a closing line: a whole article
-        return any(bodies[frags[f][0]].titled and bodies[frags[f][-1]].closed for f in parts[k])
+    def starts(f: int) -> bool:  # the fragment hangs from under a title
+        return bodies[frags[f][0]].titled
 
-    def started(k: int) -> bool:
-        return any(bodies[frags[f][0]].titled for f in parts[k])
+    def sealed(k: int) -> bool:  # one unbroken chain from under a title to a closing line: a whole article
+        return any(starts(f) and bodies[frags[f][-1]].closed for f in parts[k])
+
+    def ends(k: int) -> tuple[bool, bool]:  # (has the article's start, has its closing line)
+        return any(starts(f) for f in parts[k]), closed(k)
 
     def width(k: int) -> float:
         known = [bodies[i].width for i in blocks_of(k) if bodies[i].width]
@@ -297,7 +300,7 @@ def group(frags: list[list[int]], bodies: list[Block], min_groups: int) -> list[
         s -= _width_cost(width(a), width(b), WIDTH_SIM_STEP, INF)
         if any(abs(i - j) == 1 for i in blocks_of(a) for j in blocks_of(b)):
             s += ADJACENT_SIM
-        if started(a) != started(b) and closed(a) != closed(b) and started(a) != closed(a):
+        if {ends(a), ends(b)} == {(True, False), (False, True)}:  # one has the start, the other the end
             s += COMPLEMENT_SIM
         return s
 

@@ -130,10 +130,15 @@ def split_captions(line: str) -> list[str]:
     return [repair_spacing(p) for p in parts]
 
 
+def is_dash_line(s: str) -> bool:
+    """A `——` subtitle line (`——湘潭高新区高质量推进“千百十”工程纪实`)."""
+    return s.startswith("—")
+
+
 def assign_headline(texts: list[str], art: Article) -> None:
     """kicker / title / subtitle from 1–3 logical headline lines. A `——` line is the subtitle
     wherever it falls, and the lines after it are that subtitle wrapped."""
-    dash = next((k for k, t in enumerate(texts[:3]) if k and t.startswith(("——", "—"))), None)
+    dash = next((k for k, t in enumerate(texts[:3]) if k and is_dash_line(t)), None)
     if dash is not None:
         art.kicker, art.title = (None, texts[0]) if dash == 1 else (texts[0], texts[1])
         art.subtitle = "".join(texts[dash:])
@@ -174,7 +179,7 @@ def _take_headline(cur: _Cursor) -> list[str]:
         sub = repair_spacing(nxt.text)
         # a bare second line is a subtitle only if it does not fill the column like body text
         uneven = after is not None and abs(display_width(repair_spacing(nxt.text)) - display_width(repair_spacing(after.text))) > 1.5
-        if sub.startswith(("——", "—")) or first.heading or (
+        if is_dash_line(sub) or first.heading or (
             k == 1 and (after is None or not headline_like(after) or is_person_name(after.text)) and uneven
         ):
             block.append(head(nxt))
@@ -384,8 +389,10 @@ def segment_ordered(raw: Iterable[Line], headlines: str) -> list[Article]:
 def is_fragment(a: Article) -> bool:
     """Too little to be an article: a short untitled, unsigned block, or a headline with no body
     at all (a subtitle's second line and a name, split off its own headline)."""
+    if a.captions:
+        return False
     body = len(re.sub(r"\s", "", a.text))
-    return (not (a.title or a.byline or a.captions) and body < MIN_ARTICLE_CHARS) or (body == 0 and not a.captions)
+    return body == 0 or (not (a.title or a.byline) and body < MIN_ARTICLE_CHARS)
 
 
 def drop_fragments(arts: list[Article]) -> list[Article]:
@@ -434,7 +441,7 @@ def _is_strong_block(cur: _Cursor, body_lines: list[str]) -> bool:
     if x is None:
         return False
     t = repair_spacing(x.text)
-    if t.startswith(("——", "—")):
+    if is_dash_line(t):
         return True
     y = cur.peek(2)
     k = 2 if headline_like(x) and not is_person_name(t) else 1  # title + subtitle, then the name
