@@ -202,7 +202,9 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
     """
     bc = cfg["bert"]
     model, tok, src = _load_bert(base_model, init_from, themes, random_init)
-    y = torch.tensor(_targets(train, themes))
+    device = _device(bc.get("device", "auto"))
+    model.to(device)
+    y = torch.tensor(_targets(train, themes), device=device)
     pos = y.sum(0).clamp_min(1.0)
     pos_weight = ((len(y) - pos) / pos).clamp(max=bc["pos_weight_cap"])
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight)
@@ -226,7 +228,7 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
             rng.shuffle(batches)
             for bidx in batches:
                 seqs = [notitle[i] if rng.random() < bc["title_dropout"] else full[i] for i in bidx]
-                b = pad_batch(seqs, tok.pad_token_id)
+                b = {k: v.to(device) for k, v in pad_batch(seqs, tok.pad_token_id).items()}
                 loss = loss_fn(model(**b).logits, y[bidx])
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -253,12 +255,22 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
     if select and best_state is not None:
         model.load_state_dict(best_state)
         scores = best_scores
-    return model, tok, src, scores, history
+    return model.cpu(), tok, src, scores, history
+
+
+def _device(name: str) -> torch.device:
+    """`auto` fine-tunes on a GPU when torch sees one (same code, fp32 either way), else on CPU."""
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.device(name)
 
 
 @torch.no_grad()
 def _scores(model, seqs, pad_id, batch_size: int = 64) -> np.ndarray:
     model.eval()
-    out = sorted_batch_scores(seqs, pad_id, model.config.num_labels, lambda b: model(**b).logits.numpy(), batch_size)
+    dev = next(model.parameters()).device
+    out = sorted_batch_scores(seqs, pad_id, model.config.num_labels,
+                              lambda b: model(**{k: v.to(dev) for k, v in b.items()}).logits.float().cpu().numpy(),
+                              batch_size)
     model.train()
     return out
