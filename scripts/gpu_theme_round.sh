@@ -15,7 +15,7 @@ set -uo pipefail
 export PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false
 T0=$(date +%s); el() { echo $(( $(date +%s) - T0 )); }
 OUT=${OUT:-/tmp/out}; ROOT=$(pwd); export ROOT
-PRE_MIN=${PRE_MIN:-5}; DEADLINE=${DEADLINE:-540}; SUBSET=${SUBSET:-0}
+PRE_MIN=${PRE_MIN:-5}; DEADLINE=${DEADLINE:-545}; SUBSET=${SUBSET:-0}
 PY=${PY:-python3}
 W=/tmp/xw; rm -rf $W; mkdir -p "$OUT" $W/site/xinwen $W/logs $W/themes $W/pack
 cp -r xinwen/. $W/site/xinwen/
