@@ -34,6 +34,11 @@ xinwen package theme_model runs/theme_all
 xinwen export --model xinwen/assets/theme --onnx --quantize int8
 rm -f xinwen/assets/theme/onnx/model.onnx   # ship the int8 graph only (the fp32 one is 4x larger)
 
+#    Measured but not shipped (reports/gpu_theme_round.md): a larger base and fine-tuning variants,
+#    in one lent-GPU call, with the same shard packed to travel whole:
+#      python scripts/shard_travel.py pack runs/shard .carry/shard.xw
+#      (device, carry .carry/shard.xw .carry/themes .carry/whl) bash scripts/gpu_theme_round.sh
+
 # 3. digest ranker on (body, headline) pairs
 xinwen train-digest --corpus "$CORPUS" -o runs/digest
 xinwen package digest_model runs/digest
