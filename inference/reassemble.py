@@ -1,7 +1,7 @@
 """Broken reading order: put the column blocks of a text dump back into articles.
 
 `pdftotext` (without `-layout`) writes every column chunk of a page as a block between blank
-lines, in the order the PDF happens to draw them, not the reading order: one article's
+lines (read by `blocks.py`), in the order the PDF happens to draw them, not the reading order: one article's
 columns come out scattered among the others'. Reading such a dump top to bottom glues
 unrelated columns together, so here the blocks are regrouped in two steps:
 
@@ -29,18 +29,15 @@ unrelated columns together, so here the blocks are regrouped in two steps:
 
 from __future__ import annotations
 
-import re
 import statistics
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import numpy as np
 from xinwen.inference import segment as seg
-from xinwen.inference.textclean import ends_sentence, repair_spacing
+from xinwen.inference.blocks import Block, classify, looks_scrambled, norm, split_blocks
 
 SeamScorer = Callable[[list[tuple[str, str]]], np.ndarray]
 
-MIN_BODY_BLOCKS = 5  # fewer column blocks than this: nothing to reassemble
 SEAM_CHARS = 24
 INF = 1e6
 
@@ -61,94 +58,6 @@ TITLE_NAME_BONUS = 0.05
 COMPLEMENT_SIM = 0.04  # grouping: one part has the start (under a title), the other the closing line
 TITLE_ABOVE_BONUS = 0.05
 TITLE_FLOOR = 0.02
-
-
-@dataclass
-class Block:
-    lines: list[str]
-    kind: str  # "furniture" | "head" | "body"
-    text: str = ""  # spacing repaired, whitespace removed
-    width: float = 0.0
-    closed: bool = False  # ends with an affiliation / byline
-    mid: bool = False  # ends mid-sentence
-    titled: bool = False  # comes right after a title-and-author block
-    opens: bool = False  # first line indented (shorter by two or more): a paragraph starts here
-    runs_on: bool = False  # last line full: its paragraph goes on in another block
-    names: int = 0  # author names in a headline block
-    kicker: bool = False  # a headline block whose first line is the kicker (引题) printed above it
-
-
-def split_blocks(lines: Sequence[str]) -> list[list[str]]:
-    blocks: list[list[str]] = []
-    cur: list[str] = []
-    for x in lines:
-        if x.strip():
-            cur.append(x.strip())
-        elif cur:
-            blocks.append(cur)
-            cur = []
-    if cur:
-        blocks.append(cur)
-    return blocks
-
-
-def _norm(s: str) -> str:
-    return re.sub(r"\s", "", repair_spacing(s))
-
-
-def _column_width(lines: list[str]) -> float:
-    """Characters per full line: the median of the lines within two characters of the upper
-    quartile (squeezed punctuation makes full lines differ by one; a line pdftotext ran across
-    two columns is an outlier); 0 (unknown) unless two lines are that full (a paragraph's last
-    line or an affiliation in parentheses is no guide)."""
-    lens = [len(t) for t in map(_norm, lines) if not t.startswith(("（", "("))]
-    top = float(np.percentile(lens, 75)) if lens else 0.0  # most lines of a column are full
-    full = [n for n in lens if abs(n - top) <= 2]
-    return float(statistics.median(full)) if len(full) >= 2 else 0.0
-
-
-def classify(raw: list[list[str]]) -> list[Block]:
-    """Furniture, headline/author blocks and body blocks, with each body block's seam facts
-    (the line-level tests are the line cascade's own)."""
-    out: list[Block] = []
-    prev_titled = False
-    for lines in raw:
-        content = [x for x in lines if not seg.is_furniture(x)]
-        if not content:
-            out.append(Block(lines, "furniture"))
-            continue
-        if all(seg.headline_like(seg.Line(x)) or seg.is_person_name(x) for x in content) and len(_norm("".join(content))) <= 80:
-            names = sum(map(seg.is_person_name, content))
-            out.append(Block(content, "head", names=names))
-            prev_titled = 0 < names < len(content)  # a bare name may be printed over another's column
-            continue
-        # a lone character near a block's top is (part of) an author's name printed apart; any
-        # lines above it are the title the column hangs from
-        lone = next((k for k, x in enumerate(content[:4])
-                     if re.fullmatch(r"[\u4e00-\u9fff]", _norm(x)) or (k and seg.is_person_name(x))), None)
-        if lone is not None and lone + 1 < len(content) and all(seg.headline_like(seg.Line(x)) for x in content[:lone]):
-            if lone:  # the name stays with its title (a lone character is only part of one)
-                out.append(Block(content[: lone + seg.is_person_name(content[lone])], "head", names=1))
-                prev_titled = True
-            content = content[lone + 1 :]
-        text = _norm("".join(content))
-        closed = seg.is_closing(content)
-        width = _column_width(content)
-        first, last = len(_norm(content[0])), len(_norm(content[-1]))
-        out.append(Block(content, "body", text=text, width=width, closed=closed,
-                         mid=not closed and not ends_sentence(repair_spacing(content[-1])), titled=prev_titled,
-                         opens=bool(width) and first <= width - 2, runs_on=bool(width) and not closed and last >= width - 1))
-        prev_titled = False
-    return out
-
-
-def looks_scrambled(blocks: list[Block]) -> bool:
-    """Several multi-line column blocks, some stopping mid-sentence: a block-wise dump."""
-    bodies = [b for b in blocks if b.kind == "body" and len(b.lines) >= 3]
-    if len(bodies) < MIN_BODY_BLOCKS:
-        return False
-    narrow = statistics.median(b.width for b in bodies) <= 40  # columns, not full-width paragraphs
-    return narrow and sum(b.mid for b in bodies) >= 2
 
 
 def successor_costs(bodies: list[Block], seam: SeamScorer | None = None) -> np.ndarray:
@@ -376,7 +285,7 @@ def match_headlines(heads: list[Block], texts: list[str], under: dict[int, int])
     titled = [h for h in heads if len(h.lines) > h.names]
     if not titled or not texts:
         return {}
-    titles = ["".join(_norm(x) for x in h.lines) for h in titled]
+    titles = ["".join(norm(x) for x in h.lines) for h in titled]
     sim = _similarity(titles + texts)[: len(titles), len(titles) :]
     score = sim + np.array([[TITLE_NAME_BONUS if h.names else 0.0] for h in titled])
     for r, h in enumerate(titled):

@@ -4,14 +4,8 @@ import random
 import re
 
 import numpy as np
-from xinwen.inference.reassemble import (
-    classify,
-    fragments,
-    link,
-    looks_scrambled,
-    split_blocks,
-    successor_costs,
-)
+from xinwen.inference.blocks import classify, looks_scrambled, split_blocks
+from xinwen.inference.reassemble import fragments, link, successor_costs
 from xinwen.inference.segment import is_closing, segment_text
 
 ns = lambda s: re.sub(r"\s", "", s or "")  # noqa: E731
@@ -106,7 +100,8 @@ def test_seam_model_prefers_the_true_continuation(tiny_base):
 
 
 def test_titles_printed_apart_go_to_the_article_that_uses_their_words(fixture_articles):
-    from xinwen.inference.reassemble import Block, match_headlines
+    from xinwen.inference.blocks import Block
+    from xinwen.inference.reassemble import match_headlines
 
     arts = _articles(fixture_articles)  # industry, road-safety, anti-fraud
     heads = [Block(["电信网络诈骗犯罪团伙落网"], "head"), Block(["高新区引进产业项目", "张伟"], "head", names=1),
@@ -116,7 +111,7 @@ def test_titles_printed_apart_go_to_the_article_that_uses_their_words(fixture_ar
 
 
 def test_indents_full_lines_and_titles_hanging_over_a_column():
-    from xinwen.inference.reassemble import Block
+    from xinwen.inference.blocks import Block
 
     lines = ["“一带一路”建设是我国为完善全球治", "理提供的重要公共产品，是我国扩大开", "放的重大举措，各国共商共建共享成果",
              "丰硕。沿线国家普遍欢迎合作前景广阔。"]
@@ -133,7 +128,7 @@ def test_indents_full_lines_and_titles_hanging_over_a_column():
 
 
 def test_a_finished_sentence_runs_on_only_into_a_paragraph_that_carries_on():
-    from xinwen.inference.reassemble import Block
+    from xinwen.inference.blocks import Block
 
     tail = Block(["x"], "body", width=16, runs_on=True)
     indented = Block(["x"], "body", width=16, opens=True)
@@ -144,7 +139,8 @@ def test_a_finished_sentence_runs_on_only_into_a_paragraph_that_carries_on():
 
 
 def test_a_chain_from_title_to_closing_line_is_a_whole_article():
-    from xinwen.inference.reassemble import Block, group
+    from xinwen.inference.blocks import Block
+    from xinwen.inference.reassemble import group
 
     words = "新时代中国特色社会主义思想指引我们奋进新征程"
     bodies = [Block(["x"], "body", text=words * 3 + "开篇", width=15, titled=True, mid=True),
@@ -174,7 +170,8 @@ def test_a_title_and_name_on_top_of_a_column_keep_the_name():
 
 
 def test_a_start_without_an_end_pairs_with_an_end_without_a_start():
-    from xinwen.inference.reassemble import Block, group
+    from xinwen.inference.blocks import Block
+    from xinwen.inference.reassemble import group
 
     words = "新时代中国特色社会主义思想指引我们奋进新征程"
     start = Block(["x"], "body", text=words * 3 + "开篇", width=15, titled=True, mid=True)
@@ -186,7 +183,8 @@ def test_a_start_without_an_end_pairs_with_an_end_without_a_start():
 
 
 def test_a_one_line_headline_over_a_title_and_author_is_its_kicker():
-    from xinwen.inference.reassemble import Block, _headlines
+    from xinwen.inference.blocks import Block
+    from xinwen.inference.reassemble import _headlines
 
     banner, kicker = Block(["认真学习宣传贯彻党的十九大精神"], "head"), Block(["历史观争论属于意识形态领域斗争"], "head")
     title = Block(["在理性辨析中树立正确历史观", "郭海成"], "head", names=1)
@@ -199,7 +197,8 @@ def test_a_one_line_headline_over_a_title_and_author_is_its_kicker():
 
 
 def test_an_authors_name_printed_alone_goes_to_the_nearest_headline_without_one():
-    from xinwen.inference.reassemble import Block, _headlines
+    from xinwen.inference.blocks import Block
+    from xinwen.inference.reassemble import _headlines
 
     far, near = Block(["认真学习宣传贯彻党的十九大精神"], "head"), Block(["全面推进创新创业教育"], "head")
     name, body = Block(["樊丽明"], "head", names=1), Block(["x"], "body")
