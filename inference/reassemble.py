@@ -1,8 +1,8 @@
 """Broken reading order: put the column blocks of a text dump back into articles.
 
 `pdftotext` (without `-layout`) writes every column chunk of a page as a block between blank
-lines (read by `blocks.py`), in the order the PDF happens to draw them, not the reading order: one article's
-columns come out scattered among the others'. Reading such a dump top to bottom glues
+lines (read by `blocks.py`), in the order the PDF happens to draw them, not the reading order:
+one article's columns come out scattered among the others'. Reading such a dump top to bottom glues
 unrelated columns together, so here the blocks are regrouped in two steps:
 
 1. **Link** every block that stops mid-sentence to the block that continues it: one
