@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from xinwen.inference import segment as seg
+from xinwen.inference.lines import Line, headline_like, is_closing, is_furniture, is_person_name
 from xinwen.inference.textclean import ends_sentence, repair_spacing
 
 MIN_BODY_BLOCKS = 5  # fewer column blocks than this: nothing to reassemble
@@ -70,26 +70,26 @@ def classify(raw: list[list[str]]) -> list[Block]:
     out: list[Block] = []
     prev_titled = False
     for lines in raw:
-        content = [x for x in lines if not seg.is_furniture(x)]
+        content = [x for x in lines if not is_furniture(x)]
         if not content:
             out.append(Block(lines, "furniture"))
             continue
-        if all(seg.headline_like(seg.Line(x)) or seg.is_person_name(x) for x in content) and len(norm("".join(content))) <= 80:
-            names = sum(map(seg.is_person_name, content))
+        if all(headline_like(Line(x)) or is_person_name(x) for x in content) and len(norm("".join(content))) <= 80:
+            names = sum(map(is_person_name, content))
             out.append(Block(content, "head", names=names))
             prev_titled = 0 < names < len(content)  # a bare name may be printed over another's column
             continue
         # a lone character near a block's top is (part of) an author's name printed apart; any
         # lines above it are the title the column hangs from
         lone = next((k for k, x in enumerate(content[:4])
-                     if re.fullmatch(r"[\u4e00-\u9fff]", norm(x)) or (k and seg.is_person_name(x))), None)
-        if lone is not None and lone + 1 < len(content) and all(seg.headline_like(seg.Line(x)) for x in content[:lone]):
+                     if re.fullmatch(r"[\u4e00-\u9fff]", norm(x)) or (k and is_person_name(x))), None)
+        if lone is not None and lone + 1 < len(content) and all(headline_like(Line(x)) for x in content[:lone]):
             if lone:  # the name stays with its title (a lone character is only part of one)
-                out.append(Block(content[: lone + seg.is_person_name(content[lone])], "head", names=1))
+                out.append(Block(content[: lone + is_person_name(content[lone])], "head", names=1))
                 prev_titled = True
             content = content[lone + 1 :]
         text = norm("".join(content))
-        closed = seg.is_closing(content)
+        closed = is_closing(content)
         width = _column_width(content)
         first, last = len(norm(content[0])), len(norm(content[-1]))
         out.append(Block(content, "body", text=text, width=width, closed=closed,

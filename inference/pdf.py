@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from xinwen.inference.encoding import InputError
+from xinwen.inference.lines import Line
 from xinwen.inference.pdf_layout import segment_pdf_page
-from xinwen.inference.segment import Article, Line
+from xinwen.inference.segment import Article
 
 HEADLINE_RATIO = 1.3
 

@@ -13,14 +13,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from xinwen.inference.segment import (
-    Article,
-    byline_names,
-    byline_of,
-    is_furniture,
-    is_person_name,
-    single_char_run,
-)
+from xinwen.inference.lines import byline_names, byline_of, is_furniture, is_person_name, single_char_run
+from xinwen.inference.segment import Article
 from xinwen.inference.textclean import merge_overlap, paragraphs, repair_spacing
 
 HEADLINE = 1.7   # × body size: titles, kickers, subtitles

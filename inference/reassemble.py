@@ -35,6 +35,7 @@ from collections.abc import Callable
 import numpy as np
 from xinwen.inference import segment as seg
 from xinwen.inference.blocks import Block, classify, looks_scrambled, norm, split_blocks
+from xinwen.inference.lines import Line, is_person_name
 
 SeamScorer = Callable[[list[tuple[str, str]]], np.ndarray]
 
@@ -295,7 +296,7 @@ def match_headlines(heads: list[Block], texts: list[str], under: dict[int, int])
     return {int(c): titled[r] for r, c in zip(rows, cols) if sim[r, c] >= TITLE_FLOOR}
 
 
-def reassembled_articles(raw: list[seg.Line], seam: SeamScorer | str | None) -> list[seg.Article] | None:
+def reassembled_articles(raw: list[Line], seam: SeamScorer | str | None) -> list[seg.Article] | None:
     """Articles of a block-wise dump whose columns are out of reading order; None when the
     page does not look like one."""
     blocks = classify(split_blocks([x.text for x in raw]))
@@ -308,7 +309,7 @@ def reassembled_articles(raw: list[seg.Line], seam: SeamScorer | str | None) -> 
     out: list[seg.Article] = []
     for head, body in reassemble(blocks, seam if callable(seam) else None):
         # the layout is known now: headline lines are the head block's, none in the body
-        lines = [seg.Line(x, not seg.is_person_name(x)) for x in (head.lines if head else [])] + [seg.Line(x, False) for x in body]
+        lines = [Line(x, not is_person_name(x)) for x in (head.lines if head else [])] + [Line(x, False) for x in body]
         parts = seg.segment_ordered(lines, "before")
         if not parts:
             continue

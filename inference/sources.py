@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xinwen.inference.encoding import InputError, decode_bytes
-from xinwen.inference.segment import Line
+from xinwen.inference.lines import Line
 
 PAGE_EXT = {".txt", ".text", ".pdf", ""}
 RECORD_EXT = {".jsonl", ".json", ".csv"}

@@ -5,8 +5,9 @@ import re
 
 import numpy as np
 from xinwen.inference.blocks import classify, looks_scrambled, split_blocks
+from xinwen.inference.lines import is_closing
 from xinwen.inference.reassemble import fragments, link, successor_costs
-from xinwen.inference.segment import is_closing, segment_text
+from xinwen.inference.segment import segment_text
 
 ns = lambda s: re.sub(r"\s", "", s or "")  # noqa: E731
 

@@ -5,7 +5,8 @@ import random
 import re
 
 import pytest
-from xinwen.inference.segment import byline_names, is_person_name, segment_text, split_byline
+from xinwen.inference.lines import byline_names, is_person_name, split_byline
+from xinwen.inference.segment import segment_text
 
 from tests.conftest import FIX, ROOT
 
