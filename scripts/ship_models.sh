@@ -21,21 +21,24 @@ mkdir -p .carry && tar -C runs -cf - shard | xz -T2 -6 > .carry/shard.tar.xz
 #                                                                      -> runs/gpu2/run_a, run_b (kept)
 xinwen package base_model runs/gpu2/run_b
 
-# 2. theme model. The recipe is measured with dev held out (4-fold out-of-fold scores on train pick
-#    the TF-IDF blend and thresholds, dev is never looked at), then the shipped model is the same
-#    recipe on train + dev. The dev-tuned runs (base vs random init, tfidf) stay for the card.
-xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --folds 4 -o runs/theme_cv
-xinwen train --train "$THEMES/train.jsonl" --train "$THEMES/dev.jsonl" --folds 4 -o runs/theme_all
-xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" -o runs/theme_base
-xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --random-init -o runs/theme_random   # architecture + tokenizer of the base, untrained weights
+# 2. theme model: 256 tokens since 2026-11-26 (configs/train.yaml). The 128-token runs below were
+#    made with max_length 128 (a copy of the config with that one change) and stay for the card.
+#    A dev-held-out run of the recipe (4-fold out-of-fold scores on train pick the TF-IDF blend and
+#    thresholds, dev is never looked at), then the same recipe on train + dev, which ships.
+CFG128=$(mktemp --suffix .yaml); sed 's/^  max_length: 256 .*/  max_length: 128/' configs/train.yaml > "$CFG128"
+xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --folds 4 -o runs/theme_cv --config "$CFG128"
+xinwen train --train "$THEMES/train.jsonl" --train "$THEMES/dev.jsonl" --folds 4 -o runs/theme_all --config "$CFG128"
+xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" -o runs/theme_base --config "$CFG128"
+xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --random-init -o runs/theme_random --config "$CFG128"   # architecture + tokenizer of the base, untrained weights
 xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --architecture tfidf -o runs/tfidf
-python -c "from xinwen.training.theme_card import add_comparison as a; print(a('runs/theme_all', {'same recipe on train only': 'runs/theme_cv', 'shipped before: train only, dev-tuned': 'runs/theme_v2', 'dev-tuned, first CPU base': 'runs/theme_base', 'dev-tuned, random init': 'runs/theme_random', 'tfidf only, dev-tuned': 'runs/tfidf'}))"
-xinwen package theme_model runs/theme_all
+xinwen train --train "$THEMES/train.jsonl" --train "$THEMES/dev.jsonl" --folds 4 -o runs/theme_all256   # ships
+python -c "from xinwen.training.theme_card import add_comparison as a; print(a('runs/theme_all256', {'128 tokens, train + dev (shipped before)': 'runs/theme_all', '128 tokens, train only': 'runs/theme_cv', 'dev-tuned, first CPU base, 128 tokens': 'runs/theme_base', 'dev-tuned, random init, 128 tokens': 'runs/theme_random', 'tfidf only, dev-tuned': 'runs/tfidf'}))"
+xinwen package theme_model runs/theme_all256
 xinwen export --model xinwen/assets/theme --onnx --quantize int8
 rm -f xinwen/assets/theme/onnx/model.onnx   # ship the int8 graph only (the fp32 one is 4x larger)
 
-#    Measured but not shipped (reports/gpu_theme_round.md): a larger base and fine-tuning variants,
-#    in one lent-GPU call, with the same shard packed to travel whole:
+#    Measured in one lent-GPU call (reports/gpu_theme_round.md): a larger base (not shipped) and
+#    fine-tuning variants (256 tokens came from there), with the same shard packed to travel whole:
 #      python scripts/shard_travel.py pack runs/shard .carry/shard.xw
 #      (device, carry .carry/shard.xw .carry/themes .carry/whl) bash scripts/gpu_theme_round.sh
 
