@@ -57,7 +57,7 @@ $PY -m xinwen pretrain --corpus $W/shard -o $W/run_m --config "$ROOT/configs/pre
 PRE=$!
 variant old128 '{}' "$ROOT/xinwen/assets/base" &
 variant old256 '{"bert": {"max_length": 256}}' "$ROOT/xinwen/assets/base" &
-wait $PRE; echo "[$(el)s] pretrain rc=$? $(grep -a heldout $W/logs/pretrain.log | tail -n 1 | cut -c1-300)"
+wait $PRE; prc=$?; echo "[$(el)s] pretrain rc=$prc $(grep -a heldout $W/logs/pretrain.log | tail -n 1 | cut -c1-300)"
 $PY -c "from xinwen.packaging import package_model; package_model('base_model', '$W/run_m', '$W/pack/base')" \
     > $W/logs/package_base.log 2>&1 || tail -5 $W/logs/package_base.log
 # the 2026-11-26 round ran lr 5e-4 and 3e-4 side by side after 5.0 min of pretraining; both were
