@@ -12,23 +12,16 @@
 #   pip download datasets dill multiprocess wheels into .carry/whl (the box has no datasets)
 #   (device, carry .carry) bash scripts/gpu_theme_round.sh
 set -uo pipefail
-export PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false
 T0=$(date +%s); el() { echo $(( $(date +%s) - T0 )); }
-OUT=${OUT:-/tmp/out}; ROOT=$(pwd); export ROOT
+OUT=${OUT:-/tmp/out}
 PRE_MIN=${PRE_MIN:-4.5}; DEADLINE=${DEADLINE:-545}; SUBSET=${SUBSET:-0}
-PY=${PY:-python3}
-W=/tmp/xw; rm -rf $W; mkdir -p "$OUT" $W/site/xinwen $W/logs $W/themes $W/pack
-cp -r xinwen/. $W/site/xinwen/
-for d in models training inference configs; do ln -sfn "$ROOT/$d" $W/site/xinwen/$d; done
-$PY -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target $W/site .carry/whl/*.whl 2>&1 | tail -2
-export PYTHONPATH=$W/site
-cd $W
-nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
+W=/tmp/xw; rm -rf $W; mkdir -p "$OUT" $W/logs $W/themes $W/pack
+python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target $W/site .carry/whl/*.whl 2>&1 | tail -2
+source scripts/device_site.sh $W/site  # leaves us in $W
 for f in train dev; do xz -dc "$ROOT/.carry/themes/$f.jsonl.xz" > $W/themes/$f.jsonl; done
 if [ "$SUBSET" -gt 0 ]; then  # a quick rehearsal on CPU
   for f in train dev; do head -n "$SUBSET" $W/themes/$f.jsonl > $W/t && mv $W/t $W/themes/$f.jsonl; done
 fi
-$PY -c "import torch, transformers, sklearn; print('torch', torch.__version__, 'transformers', transformers.__version__, 'cuda', torch.cuda.is_available())"
 # the box's pyarrow may be too old for the carried datasets wheel: then a minimal stand-in that
 # serves the same rows (load_labelled validates every record itself and builds from that list)
 if [ -n "${FORCE_STANDIN:-}" ] || ! $PY -c "import datasets; datasets.load_dataset('json', data_files='$W/themes/dev.jsonl', split='train')" > $W/logs/datasets.log 2>&1; then

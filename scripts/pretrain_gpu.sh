@@ -10,18 +10,10 @@
 # The box has torch/transformers but neither jieba nor datasets (the shard needs neither) and
 # no package index, so xinwen runs from a symlinked import tree instead of `pip install`.
 set -uo pipefail
-export PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false
 MINUTES=${MINUTES:-6.5}
 OUT=${OUT:-/tmp/out}
-ROOT=$(pwd); export ROOT
-mkdir -p "$OUT" /tmp/site/xinwen
-cp -r xinwen/. /tmp/site/xinwen/
-for d in models training inference configs; do ln -sfn "$ROOT/$d" /tmp/site/xinwen/$d; done
-export PYTHONPATH=/tmp/site
-cd /tmp  # so that the repo's own xinwen/ folder (without the mapped subpackages) does not shadow it
-PY=${PY:-python3}
-nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
-$PY -c "import torch, transformers; print('torch', torch.__version__, 'transformers', transformers.__version__, 'cuda', torch.cuda.is_available())"
+mkdir -p "$OUT"
+source scripts/device_site.sh /tmp/site  # leaves us in /tmp
 [ -d /tmp/shard ] || { xz -dc -T0 "$ROOT/.carry/shard.tar.xz" | tar -x -C /tmp; }
 cat /tmp/shard/shard.json | head -c 400; echo
 
