@@ -21,6 +21,45 @@ from xinwen.training.theme_train import _choose_blend, _load_train
 from xinwen.settings import load_labels
 
 
+def blend_figures(bert: np.ndarray | None, tfidf: np.ndarray, primary: np.ndarray, seeds: list[int],
+                  outer: int = 5) -> dict:
+    """BERT-alone, TF-IDF-alone and blend macro-F1 with the blend weight and thresholds tuned on all
+    the scores, and the blend's macro-F1 re-tuned inside `outer` folds, one figure per seed."""
+    labels = load_labels()
+    themes, other = labels.themes, labels.other
+    classes = [*themes, other]
+    gold = np.array([classes.index(p) for p in primary])
+
+    def f1(pred) -> float:
+        return f1_score(gold, pred, labels=list(range(len(classes))), average="macro", zero_division=0)
+
+    def mix(w, idx=slice(None)):
+        return tfidf[idx] if bert is None else (1 - w) * bert[idx] + w * tfidf[idx]
+
+    w, th, bert_only = _choose_blend(bert, tfidf, list(primary), themes, other, True)
+    _, th_tfidf, _ = _choose_blend(None, tfidf, list(primary), themes, other, True)
+    nested = []
+    for seed in seeds:
+        pred = np.zeros(len(gold), dtype=int)
+        for tr, te in StratifiedKFold(outer, shuffle=True, random_state=seed).split(gold, gold):
+            wi, thi, _ = _choose_blend(None if bert is None else bert[tr], tfidf[tr], list(primary[tr]),
+                                       themes, other, True)
+            pred[te] = primary_index(mix(wi, te), thi)
+        nested.append(f1(pred))
+    return {"bert": bert_only, "tfidf": f1(primary_index(tfidf, th_tfidf)), "weight": w,
+            "blend": f1(primary_index(mix(w), th)), "nested": nested}
+
+
+def row(name: str, r: dict) -> str:
+    return (f"{name:<40} {r['bert']:>10.3f} {r['tfidf']:>12.3f} {r['weight']:>6.1f} {r['blend']:>6.3f}  "
+            + " / ".join(f"{x:.3f}" for x in r["nested"]))
+
+
+def header(seeds: list[int]) -> str:
+    return (f"{'run':<40} {'BERT alone':>10} {'TF-IDF alone':>12} {'weight':>6} {'blend':>6}  "
+            f"nested (seeds {', '.join(map(str, seeds))})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("runs", nargs="+", help="theme model folders with cv_scores.safetensors")
@@ -28,34 +67,14 @@ def main() -> None:
     ap.add_argument("--outer", type=int, default=5)
     ap.add_argument("--seeds", type=int, nargs="+", default=[7, 11])
     a = ap.parse_args()
-    labels = load_labels()
-    themes, other = labels.themes, labels.other
-    classes = [*themes, other]
-    data, _ = _load_train(a.data, labels, lambda m: None)
+    data, _ = _load_train(a.data, load_labels(), lambda m: None)
     primary = np.array(data["primary"])
-    gold = np.array([classes.index(p) for p in primary])
-
-    def f1(pred, idx=slice(None)) -> float:
-        return f1_score(gold[idx], pred, labels=list(range(len(classes))), average="macro", zero_division=0)
-
-    print(f"{'run':<32} {'BERT alone':>10} {'weight':>6} {'blend':>6}  nested (seeds {', '.join(map(str, a.seeds))})")
+    print(header(a.seeds))
     for run in a.runs:
         cv = load_file(f"{run}/cv_scores.safetensors")
-        bert, tfidf = cv.get("bert"), cv["tfidf"]
-        if len(tfidf) != len(gold):
-            raise SystemExit(f"{run}: {len(tfidf)} scored articles, but --data holds {len(gold)}")
-        w, th, bert_only = _choose_blend(bert, tfidf, list(primary), themes, other, True)
-        blend = tfidf if bert is None else (1 - w) * bert + w * tfidf
-        nested = []
-        for seed in a.seeds:
-            pred = np.zeros(len(gold), dtype=int)
-            for tr, te in StratifiedKFold(a.outer, shuffle=True, random_state=seed).split(gold, gold):
-                wi, thi, _ = _choose_blend(None if bert is None else bert[tr], tfidf[tr], list(primary[tr]),
-                                           themes, other, True)
-                pred[te] = primary_index(tfidf[te] if bert is None else (1 - wi) * bert[te] + wi * tfidf[te], thi)
-            nested.append(f1(pred))
-        print(f"{run:<32} {bert_only:>10.3f} {w:>6.1f} {f1(primary_index(blend, th)):>6.3f}  "
-              + " / ".join(f"{x:.3f}" for x in nested))
+        if len(cv["tfidf"]) != len(primary):
+            raise SystemExit(f"{run}: {len(cv['tfidf'])} scored articles, but --data holds {len(primary)}")
+        print(row(run, blend_figures(cv.get("bert"), cv["tfidf"], primary, a.seeds, a.outer)))
 
 
 if __name__ == "__main__":

@@ -21,19 +21,24 @@ mkdir -p .carry && tar -C runs -cf - shard | xz -T2 -6 > .carry/shard.tar.xz
 #                                                                      -> runs/gpu2/run_a, run_b (kept)
 xinwen package base_model runs/gpu2/run_b
 
-# 2. theme model: 256 tokens since 2026-11-26 (configs/train.yaml). The 128-token runs below were
-#    made with max_length 128 (a copy of the config with that one change) and stay for the card.
+# 2. theme model: 256 tokens since 2026-11-26, and since the same day a TF-IDF part with jieba words
+#    beside the characters and one softmax on the primary label (configs/train.yaml). The runs it
+#    is compared with were made with the older settings: CFG_OVR (characters, one LR per theme) and
+#    CFG128 (that, with max_length 128), copies of the config with just those lines changed.
 #    A dev-held-out run of the recipe (4-fold out-of-fold scores on train pick the TF-IDF blend and
 #    thresholds, dev is never looked at), then the same recipe on train + dev, which ships.
-CFG128=$(mktemp --suffix .yaml); sed 's/^  max_length: 256 .*/  max_length: 128/' configs/train.yaml > "$CFG128"
+CFG_OVR=$(mktemp --suffix .yaml)
+sed -e 's/^  word_ngram_max: 2 .*/  word_ngram_max: 0/' -e 's/^  objective: multinomial .*/  objective: ovr/' configs/train.yaml > "$CFG_OVR"
+CFG128=$(mktemp --suffix .yaml); sed 's/^  max_length: 256 .*/  max_length: 128/' "$CFG_OVR" > "$CFG128"
 xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --folds 4 -o runs/theme_cv --config "$CFG128"
 xinwen train --train "$THEMES/train.jsonl" --train "$THEMES/dev.jsonl" --folds 4 -o runs/theme_all --config "$CFG128"
 xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" -o runs/theme_base --config "$CFG128"
 xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --random-init -o runs/theme_random --config "$CFG128"   # architecture + tokenizer of the base, untrained weights
-xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --architecture tfidf -o runs/tfidf
-xinwen train --train "$THEMES/train.jsonl" --train "$THEMES/dev.jsonl" --folds 4 -o runs/theme_all256   # ships
-python -c "from xinwen.training.theme_card import add_comparison as a; print(a('runs/theme_all256', {'128 tokens, train + dev (shipped before)': 'runs/theme_all', '128 tokens, train only': 'runs/theme_cv', 'dev-tuned, first CPU base, 128 tokens': 'runs/theme_base', 'dev-tuned, random init, 128 tokens': 'runs/theme_random', 'tfidf only, dev-tuned': 'runs/tfidf'}))"
-xinwen package theme_model runs/theme_all256
+xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --architecture tfidf -o runs/tfidf --config "$CFG_OVR"
+xinwen train --train "$THEMES/train.jsonl" --train "$THEMES/dev.jsonl" --folds 4 -o runs/theme_all256 --config "$CFG_OVR"
+xinwen train --train "$THEMES/train.jsonl" --train "$THEMES/dev.jsonl" --folds 4 -o runs/theme_v3   # ships
+python -c "from xinwen.training.theme_card import add_comparison as a; print(a('runs/theme_v3', {'256 tokens, char TF-IDF one-vs-rest (shipped before)': 'runs/theme_all256', '128 tokens, train + dev': 'runs/theme_all', '128 tokens, train only': 'runs/theme_cv', 'dev-tuned, first CPU base, 128 tokens': 'runs/theme_base', 'dev-tuned, random init, 128 tokens': 'runs/theme_random', 'tfidf only, dev-tuned': 'runs/tfidf'}))"
+xinwen package theme_model runs/theme_v3
 xinwen export --model xinwen/assets/theme --onnx --quantize int8
 rm -f xinwen/assets/theme/onnx/model.onnx   # ship the int8 graph only (the fp32 one is 4x larger)
 

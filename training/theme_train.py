@@ -37,7 +37,8 @@ def _macro_f1(scores, primary, themes, other, thresholds) -> float:
 
 
 def _fit_tfidf(cfg, train, dev, themes):
-    m = TfidfThemeModel(themes, cfg.get("tfidf", {})).fit(train["title"], train["text"], _targets(train, themes))
+    m = TfidfThemeModel(themes, cfg.get("tfidf", {})).fit(train["title"], train["text"], _targets(train, themes),
+                                                          list(train["primary"]))
     return m, (m.predict_scores(dev["title"], dev["text"]) if dev is not None else None)
 
 
