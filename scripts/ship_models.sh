@@ -35,6 +35,7 @@ xinwen train --train "$THEMES/train.jsonl" --train "$THEMES/dev.jsonl" --folds 4
 xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" -o runs/theme_base --config "$CFG128"
 xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --random-init -o runs/theme_random --config "$CFG128"   # architecture + tokenizer of the base, untrained weights
 xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --architecture tfidf -o runs/tfidf --config "$CFG_OVR"
+xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --architecture tfidf -o runs/tfidf_v3   # today's TF-IDF; benchmarks/throughput.py --tfidf
 xinwen train --train "$THEMES/train.jsonl" --train "$THEMES/dev.jsonl" --folds 4 -o runs/theme_all256 --config "$CFG_OVR"
 xinwen train --train "$THEMES/train.jsonl" --train "$THEMES/dev.jsonl" --folds 4 -o runs/theme_v3   # ships
 python -c "from xinwen.training.theme_card import add_comparison as a; print(a('runs/theme_v3', {'256 tokens, char TF-IDF one-vs-rest (shipped before)': 'runs/theme_all256', '128 tokens, train + dev': 'runs/theme_all', '128 tokens, train only': 'runs/theme_cv', 'dev-tuned, first CPU base, 128 tokens': 'runs/theme_base', 'dev-tuned, random init, 128 tokens': 'runs/theme_random', 'tfidf only, dev-tuned': 'runs/tfidf'}))"
