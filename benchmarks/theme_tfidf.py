@@ -1,9 +1,13 @@
 """TF-IDF variants of the theme model, each refit on the same folds as a trained run and blended
 with that run's saved BERT out-of-fold scores: what the TF-IDF half is worth, without retraining
-BERT (minutes instead of an hour). Figures as in `theme_nested.py`.
+BERT (minutes instead of an hour). Figures as in `theme_nested.py`. With `--heldout FILE`, each
+variant is also fit on all of `--data`, its thresholds tuned on its own out-of-fold scores, and
+scored once on FILE (TF-IDF alone; BERT scores are used only when `--data` is what the run saw).
 
     python benchmarks/theme_tfidf.py xinwen/assets/theme \\
         --data ../shared/data/themes/train.jsonl --data ../shared/data/themes/dev.jsonl
+    python benchmarks/theme_tfidf.py xinwen/assets/theme \
+        --data ../shared/data/themes/train.jsonl --heldout ../shared/data/themes/dev.jsonl
 """
 
 from __future__ import annotations
@@ -15,9 +19,12 @@ from pathlib import Path
 import numpy as np
 import yaml
 from safetensors.numpy import load_file
+from sklearn.metrics import f1_score
 from theme_nested import blend_figures, header, row
+from xinwen.models.theme_io import primary_index
 from xinwen.training.crossval import fold_indices
-from xinwen.training.theme_train import _fit_tfidf, _load_train
+from xinwen.training.labelled import load_labelled
+from xinwen.training.theme_train import _choose_blend, _fit_tfidf, _load_train
 
 from xinwen.settings import load_labels
 
@@ -38,6 +45,7 @@ def main() -> None:
     ap.add_argument("--variant", action="append", default=[],
                     help='NAME=JSON tfidf settings, e.g. \'words3={"word_ngram_max": 3}\' (default: the built-in list)')
     ap.add_argument("--seeds", type=int, nargs="+", default=[7, 11])
+    ap.add_argument("--heldout", help="labelled file scored once by each variant fit on all of --data")
     a = ap.parse_args()
     run = Path(a.run)
     cfg = yaml.safe_load((run / "training_config.yaml").read_text())
@@ -46,6 +54,9 @@ def main() -> None:
     data, _ = _load_train(a.data, labels, lambda m: None)
     primary = np.array(data["primary"])
     bert = load_file(str(run / "cv_scores.safetensors")).get("bert")
+    if bert is not None and len(bert) != len(primary):
+        bert = None  # the run saw other data: TF-IDF alone
+    held = load_labelled(a.heldout, labels, lambda m: None) if a.heldout else None
     variants = dict(v.split("=", 1) for v in a.variant) if a.variant else VARIANTS
     print(f"{folds} folds, seed {cfg.get('seed', 13)}; BERT scores of {run}")
     print(header(a.seeds))
@@ -55,7 +66,14 @@ def main() -> None:
         scores = np.zeros((len(primary), len(labels.themes)), dtype=np.float32)
         for tr, te in fold_indices(list(primary), folds, int(cfg.get("seed", 13))):
             scores[te] = _fit_tfidf(c, data.select(tr), data.select(te), labels.themes)[1]
-        print(row(name, blend_figures(bert, scores, primary, a.seeds)), flush=True)
+        line = row(name, blend_figures(bert, scores, primary, a.seeds))
+        if held is not None:
+            _, th, _ = _choose_blend(None, scores, list(primary), labels.themes, labels.other, True)
+            pred = primary_index(_fit_tfidf(c, data, held, labels.themes)[1], th)
+            classes = [*labels.themes, labels.other]
+            gold = [classes.index(p) for p in held["primary"]]
+            line += f"   held out: TF-IDF alone {f1_score(gold, pred, labels=list(range(len(classes))), average='macro'):.3f}"
+        print(line, flush=True)
 
 
 if __name__ == "__main__":
