@@ -6,7 +6,7 @@ scored once on FILE (TF-IDF alone; BERT scores are used only when `--data` is wh
 
     python benchmarks/theme_tfidf.py xinwen/assets/theme \\
         --data ../shared/data/themes/train.jsonl --data ../shared/data/themes/dev.jsonl
-    python benchmarks/theme_tfidf.py xinwen/assets/theme \
+    python benchmarks/theme_tfidf.py xinwen/assets/theme \\
         --data ../shared/data/themes/train.jsonl --heldout ../shared/data/themes/dev.jsonl
 """
 
