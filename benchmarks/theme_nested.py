@@ -46,8 +46,8 @@ def blend_figures(bert: np.ndarray | None, tfidf: np.ndarray, primary: np.ndarra
                                        themes, other, True)
             pred[te] = primary_index(mix(wi, te), thi)
         nested.append(f1(pred))
-    return {"bert": bert_only, "tfidf": f1(primary_index(tfidf, th_tfidf)), "weight": w,
-            "blend": f1(primary_index(mix(w), th)), "nested": nested}
+    return {"bert": bert_only, "tfidf": f1(primary_index(tfidf, th_tfidf)), "tfidf_thresholds": th_tfidf,
+            "weight": w, "blend": f1(primary_index(mix(w), th)), "nested": nested}
 
 
 def row(name: str, r: dict) -> str:

@@ -19,12 +19,10 @@ from pathlib import Path
 import numpy as np
 import yaml
 from safetensors.numpy import load_file
-from sklearn.metrics import f1_score
 from theme_nested import blend_figures, header, row
-from xinwen.models.theme_io import primary_index
 from xinwen.training.crossval import fold_indices
 from xinwen.training.labelled import load_labelled
-from xinwen.training.theme_train import _choose_blend, _fit_tfidf, _load_train
+from xinwen.training.theme_train import _fit_tfidf, _load_train, _macro_f1
 
 from xinwen.settings import load_labels
 
@@ -66,13 +64,12 @@ def main() -> None:
         scores = np.zeros((len(primary), len(labels.themes)), dtype=np.float32)
         for tr, te in fold_indices(list(primary), folds, int(cfg.get("seed", 13))):
             scores[te] = _fit_tfidf(c, data.select(tr), data.select(te), labels.themes)[1]
-        line = row(name, blend_figures(bert, scores, primary, a.seeds))
-        if held is not None:
-            _, th, _ = _choose_blend(None, scores, list(primary), labels.themes, labels.other, True)
-            pred = primary_index(_fit_tfidf(c, data, held, labels.themes)[1], th)
-            classes = [*labels.themes, labels.other]
-            gold = [classes.index(p) for p in held["primary"]]
-            line += f"   held out: TF-IDF alone {f1_score(gold, pred, labels=list(range(len(classes))), average='macro'):.3f}"
+        fig = blend_figures(bert, scores, primary, a.seeds)
+        line = row(name, fig)
+        if held is not None:  # thresholds from this variant's own out-of-fold scores
+            held_scores = _fit_tfidf(c, data, held, labels.themes)[1]
+            f1 = _macro_f1(held_scores, held["primary"], labels.themes, labels.other, fig["tfidf_thresholds"])
+            line += f"   held out: TF-IDF alone {f1:.3f}"
         print(line, flush=True)
 
 
