@@ -18,6 +18,7 @@ from xinwen.inference.lines import Line, headline_like, is_closing, is_furniture
 from xinwen.inference.textclean import ends_sentence, repair_spacing
 
 MIN_BODY_BLOCKS = 5  # fewer column blocks than this: nothing to reassemble
+SECTION_BOX = 0.55  # a section subhead's first line is at most this share of the column
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Block:
     runs_on: bool = False  # last line full: its paragraph goes on in another block
     names: int = 0  # author names in a headline block
     kicker: bool = False  # a headline block whose first line is the kicker (引题) printed above it
+    section: bool = False  # opens with a section subhead: one section of a longer article
 
 
 def split_blocks(lines: Sequence[str]) -> list[list[str]]:
@@ -62,6 +64,16 @@ def _column_width(lines: list[str]) -> float:
     top = float(np.percentile(lens, 75)) if lens else 0.0  # most lines of a column are full
     full = [n for n in lens if abs(n - top) <= 2]
     return float(statistics.median(full)) if len(full) >= 2 else 0.0
+
+
+def opens_section(lines: list[str], width: float) -> bool:
+    """The first line is a subhead printed in a narrow box (`以供给侧结构性` / `改革为主线具有客观` /
+    `必然性` in a 17-character column), not a paragraph's tail from another column (`代，`) nor
+    a lead-in to a quotation (`党的十九大报告强调：`). On a theory page only the long lead
+    article is cut into sections, so blocks that open sections belong together."""
+    first = norm(lines[0])
+    return (bool(width) and len(lines) > 1 and 4 <= len(first) <= SECTION_BOX * width
+            and not re.search(r"[，。；,;!?！？]|[：:]$", first))
 
 
 def classify(raw: list[list[str]]) -> list[Block]:
@@ -94,7 +106,8 @@ def classify(raw: list[list[str]]) -> list[Block]:
         first, last = len(norm(content[0])), len(norm(content[-1]))
         out.append(Block(content, "body", text=text, width=width, closed=closed,
                          mid=not closed and not ends_sentence(repair_spacing(content[-1])), titled=prev_titled,
-                         opens=bool(width) and first <= width - 2, runs_on=bool(width) and not closed and last >= width - 1))
+                         opens=bool(width) and first <= width - 2, runs_on=bool(width) and not closed and last >= width - 1,
+                         section=opens_section(content, width)))
         prev_titled = False
     return out
 

@@ -18,7 +18,8 @@ unrelated columns together, so here the blocks are regrouped in two steps:
 2. **Group** the resulting fragments, which now break only at sentence ends, into articles:
    average-linkage agglomeration on the same word overlap, width and adjacency, and a pull
    between a part that has an article's start (under a title) but no end and one that has the
-   end (a closing line) but no start, until no
+   end (a closing line) but no start, and between two parts that each hold a block opening
+   with a boxed section subhead (only a page's long lead article has sections), until no
    pair is clearly more alike than the page's median pair; never two closing affiliations
    `（作者为…）` in one article, nothing added to a chain that runs unbroken from under a
    title to a closing line, nor fewer articles than author names or closing lines.
@@ -57,6 +58,7 @@ ADJACENT_SIM = 0.03
 MERGE_MARGIN = 0.045  # over the page's median piece-to-piece similarity (tuned, see README)
 TITLE_NAME_BONUS = 0.05
 COMPLEMENT_SIM = 0.04  # grouping: one part has the start (under a title), the other the closing line
+SECTION_SIM = 0.08  # grouping: both parts hold a block that opens with a section subhead
 TITLE_ABOVE_BONUS = 0.05
 TITLE_FLOOR = 0.02
 
@@ -199,6 +201,9 @@ def group(frags: list[list[int]], bodies: list[Block], min_groups: int) -> list[
     def ends(k: int) -> tuple[bool, bool]:  # (has the article's start, has its closing line)
         return any(starts(f) for f in parts[k]), closed(k)
 
+    def sectioned(k: int) -> bool:
+        return any(bodies[i].section for i in blocks_of(k))
+
     def width(k: int) -> float:
         known = [bodies[i].width for i in blocks_of(k) if bodies[i].width]
         return float(statistics.median(known)) if known else 0.0
@@ -212,6 +217,8 @@ def group(frags: list[list[int]], bodies: list[Block], min_groups: int) -> list[
             s += ADJACENT_SIM
         if {ends(a), ends(b)} == {(True, False), (False, True)}:  # one has the start, the other the end
             s += COMPLEMENT_SIM
+        if sectioned(a) and sectioned(b):  # two sections of the one article that has them
+            s += SECTION_SIM
         return s
 
     while len(parts) > max(min_groups, 1):

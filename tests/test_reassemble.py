@@ -205,3 +205,26 @@ def test_an_authors_name_printed_alone_goes_to_the_nearest_headline_without_one(
     name, body = Block(["樊丽明"], "head", names=1), Block(["x"], "body")
     got = _headlines([far, body, body, name, body, near], {})
     assert [h.lines for h in got] == [far.lines, name.lines, ["全面推进创新创业教育", "樊丽明"]]
+
+
+def test_a_subhead_printed_in_a_narrow_box_opens_a_section():
+    full = ["中国特色社会主义新时代，是承前启后、", "继往开来、在新的历史条件下继续夺取", "中国特色社会主义伟大胜利的时代。我", "们要牢牢把握新时代的鲜明主题，坚定"]
+    (boxed,) = _classified("\n".join(["以供给侧结构性", "改革为主线具有客观", "必然性", *full]))
+    assert boxed.width == 17 and boxed.section
+    for first in ["代，", "党的十九大报告强调：", "们要牢牢把握新时代的鲜明主题，坚定"]:  # a tail, a lead-in, body
+        (block,) = _classified("\n".join([first, *full]))
+        assert not block.section, first
+
+
+def test_the_sections_of_one_article_join_before_other_alike_pieces():
+    from xinwen.inference.blocks import Block
+    from xinwen.inference.reassemble import group
+
+    words = "新时代中国特色社会主义思想指引我们奋进新征程"
+    bodies = [Block(["x"], "body", text=words * 3 + "第一节", width=15, section=True),
+              Block(["x"], "body", text=words * 3 + "另一篇", width=15),
+              Block(["x"], "body", text=words * 3 + "第二节", width=15, section=True)]
+    # the plain piece is dumped next to both sections; the two sections still pair first
+    assert [0, 2] in group([[0], [1], [2]], bodies, 2)
+    bodies[2].section = False
+    assert [0, 2] not in group([[0], [1], [2]], bodies, 2)
