@@ -22,7 +22,10 @@ unrelated columns together, so here the blocks are regrouped in two steps:
    with a boxed section subhead (only a page's long lead article has sections), until no
    pair is clearly more alike than the page's median pair; never two closing affiliations
    `（作者为…）` in one article, nothing added to a chain that runs unbroken from under a
-   title to a closing line, nor fewer articles than author names or closing lines.
+   title to a closing line, nor fewer articles than author names or closing lines. Then a
+   part under `STRAY_CHARS` with neither an article's start nor its end (a lede set in a
+   narrower column, a stray paragraph) joins the part it reads most like, whatever the
+   margin or the count of names says: it cannot be an article of its own.
 3. **Title** each article with the headline block whose words it shares (one assignment):
    pdftotext prints a page's headlines away from their columns; a one-line headline right
    above a title-and-author block is its kicker.
@@ -58,6 +61,8 @@ ADJACENT_SIM = 0.03
 MERGE_MARGIN = 0.045  # over the page's median piece-to-piece similarity (tuned, see README)
 TITLE_NAME_BONUS = 0.05
 COMPLEMENT_SIM = 0.04  # grouping: one part has the start (under a title), the other the closing line
+STRAY_CHARS = 400.0  # grouping: a part shorter than this with neither start nor end joins the part it reads most like
+STRAY_WIDTH_CAP = 0.05  # a stray may be set in another width (a narrow lede): width counts, up to this
 SECTION_SIM = 0.08  # grouping: both parts hold a block that opens with a section subhead
 TITLE_ABOVE_BONUS = 0.05
 TITLE_FLOOR = 0.02
@@ -226,6 +231,20 @@ def group(frags: list[list[int]], bodies: list[Block], min_groups: int) -> list[
         if best < floor:
             break
         parts[a] += parts.pop(b)
+
+    def stray(k: int) -> bool:  # too short to be an article, and neither its start nor its end
+        return ends(k) == (False, False) and sum(len(bodies[i].text) for i in blocks_of(k)) < STRAY_CHARS
+
+    while len(parts) > 1 and (strays := [k for k in range(len(parts)) if stray(k)]):
+        k = strays[0]
+        near = [(float(fsim[np.ix_(parts[k], parts[j])].mean())
+                 - _width_cost(width(k), width(j), WIDTH_SIM_STEP, STRAY_WIDTH_CAP), j)
+                for j in range(len(parts)) if j != k and not sealed(j)]
+        if not near:
+            break
+        j = max(near)[1]
+        parts[j] += parts[k]
+        parts.pop(k)
     return sorted((blocks_of(k) for k in range(len(parts))), key=min)
 
 

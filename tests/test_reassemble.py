@@ -175,10 +175,11 @@ def test_a_start_without_an_end_pairs_with_an_end_without_a_start():
     from xinwen.inference.reassemble import group
 
     words = "新时代中国特色社会主义思想指引我们奋进新征程"
-    start = Block(["x"], "body", text=words * 3 + "开篇", width=15, titled=True, mid=True)
-    middle = Block(["x"], "body", text=words * 3 + "中段", width=15)
-    end = Block(["x"], "body", text=words * 3 + "结尾", width=15, closed=True)
-    other = Block(["x"], "body", text="完全不同的内容讲述交通安全宣传活动" * 3, width=15)
+    # each long enough (over `STRAY_CHARS`) to stand as an article of its own
+    start = Block(["x"], "body", text=words * 20 + "开篇", width=15, titled=True, mid=True)
+    middle = Block(["x"], "body", text=words * 20 + "中段", width=15)
+    end = Block(["x"], "body", text=words * 20 + "结尾", width=15, closed=True)
+    other = Block(["x"], "body", text="完全不同的内容讲述交通安全宣传活动" * 20, width=15)
     # equally alike, and the middle piece is dumped next to both: the start and the end still pair first
     assert [0, 2] in group([[0], [1], [2], [3]], [start, middle, end, other], 3)
 
@@ -221,10 +222,25 @@ def test_the_sections_of_one_article_join_before_other_alike_pieces():
     from xinwen.inference.reassemble import group
 
     words = "新时代中国特色社会主义思想指引我们奋进新征程"
-    bodies = [Block(["x"], "body", text=words * 3 + "第一节", width=15, section=True),
-              Block(["x"], "body", text=words * 3 + "另一篇", width=15),
-              Block(["x"], "body", text=words * 3 + "第二节", width=15, section=True)]
+    bodies = [Block(["x"], "body", text=words * 20 + "第一节", width=15, section=True),
+              Block(["x"], "body", text=words * 20 + "另一篇", width=15),
+              Block(["x"], "body", text=words * 20 + "第二节", width=15, section=True)]
     # the plain piece is dumped next to both sections; the two sections still pair first
     assert [0, 2] in group([[0], [1], [2]], bodies, 2)
     bodies[2].section = False
     assert [0, 2] not in group([[0], [1], [2]], bodies, 2)
+
+
+def test_a_short_stray_with_neither_start_nor_end_joins_the_part_it_reads_like():
+    from xinwen.inference.blocks import Block
+    from xinwen.inference.reassemble import group
+
+    a = "新时代中国特色社会主义思想指引我们奋进新征程推动经济高质量发展"
+    b = "各地交通安全宣传活动深入乡村集市劝导群众佩戴头盔系好安全带"
+    bodies = [Block(["x"], "body", text=a * 8, width=17, titled=True),
+              Block(["x"], "body", text=b * 8, width=17, closed=True),
+              Block(["x"], "body", text=a[:12] + "这里谈几点认识。", width=12)]  # a lede set narrower
+    # three author names asked for three articles, but a 20-character piece is not one
+    assert group([[0], [1], [2]], bodies, 3) == [[0, 2], [1]]
+    bodies[2].titled = True  # under a headline: an article's start, however short
+    assert group([[0], [1], [2]], bodies, 3) == [[0], [1], [2]]
