@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from xinwen.inference.textclean import ends_sentence, repair_spacing
 
 MIN_BODY_BLOCKS = 5  # fewer column blocks than this: nothing to reassemble
 SECTION_BOX = 0.55  # a section subhead's first line is at most this share of the column
+PARALLEL_CHARS = 10  # sections that open with this many of the same characters run in parallel
 
 
 @dataclass
@@ -109,7 +111,26 @@ def classify(raw: list[list[str]]) -> list[Block]:
                          opens=bool(width) and first <= width - 2, runs_on=bool(width) and not closed and last >= width - 1,
                          section=opens_section(content, width)))
         prev_titled = False
+    _parallel_sections(out)
     return out
+
+
+def _after_box(b: Block) -> str:
+    k = 0
+    while k < len(b.lines) and len(norm(b.lines[k])) <= SECTION_BOX * b.width:
+        k += 1
+    return norm("".join(b.lines[k:]))
+
+
+def _parallel_sections(blocks: list[Block]) -> None:
+    """Sections of a theory article often open with the same words under each subhead
+    (`中国特色社会主义新时代，是…`). Once two boxed sections on the page do, a block that opens
+    with those words is another section, whose subhead pdftotext printed in some other block."""
+    openings = Counter(_after_box(b)[:PARALLEL_CHARS] for b in blocks if b.section)
+    shared = {o for o, n in openings.items() if n >= 2 and len(o) == PARALLEL_CHARS}
+    for b in blocks:
+        if b.kind == "body" and b.text[:PARALLEL_CHARS] in shared:
+            b.section = True
 
 
 def looks_scrambled(blocks: list[Block]) -> bool:

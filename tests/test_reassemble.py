@@ -244,3 +244,13 @@ def test_a_short_stray_with_neither_start_nor_end_joins_the_part_it_reads_like()
     assert group([[0], [1], [2]], bodies, 3) == [[0, 2], [1]]
     bodies[2].titled = True  # under a headline: an article's start, however short
     assert group([[0], [1], [2]], bodies, 3) == [[0], [1], [2]]
+
+
+def test_a_block_opening_like_two_sections_is_a_section_whose_subhead_went_elsewhere():
+    body = ["中国特色社会主义新时代，是决", "胜全面建成小康社会、进而全面建", "设社会主义现代化强国的时代。我", "们要牢牢把握新时代的鲜明主题。"]
+    other = ["党的十九大报告指出，中国特色", "社会主义进入新时代，在中华人民", "共和国发展史上具有重大意义。我", "们要深刻理解其划时代的意义。"]
+    page = [["新时代的战略安排", *body], ["新时代的世界担当", *body], body, other]
+    blocks = classify(["\n".join(b).split("\n") for b in page])
+    assert [b.section for b in blocks] == [True, True, True, False]
+    blocks = classify([page[0], page[2], page[3]])  # one boxed section sets no pattern
+    assert [b.section for b in blocks] == [True, False, False]
