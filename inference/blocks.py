@@ -68,13 +68,17 @@ def _column_width(lines: list[str]) -> float:
     return float(statistics.median(full)) if len(full) >= 2 else 0.0
 
 
+def _in_box(line: str, width: float) -> bool:
+    return len(norm(line)) <= SECTION_BOX * width
+
+
 def opens_section(lines: list[str], width: float) -> bool:
     """The first line is a subhead printed in a narrow box (`以供给侧结构性` / `改革为主线具有客观` /
     `必然性` in a 17-character column), not a paragraph's tail from another column (`代，`) nor
     a lead-in to a quotation (`党的十九大报告强调：`). On a theory page only the long lead
     article is cut into sections, so blocks that open sections belong together."""
     first = norm(lines[0])
-    return (bool(width) and len(lines) > 1 and 4 <= len(first) <= SECTION_BOX * width
+    return (bool(width) and len(lines) > 1 and len(first) >= 4 and _in_box(first, width)
             and not re.search(r"[，。；,;!?！？]|[：:]$", first))
 
 
@@ -117,7 +121,7 @@ def classify(raw: list[list[str]]) -> list[Block]:
 
 def _after_box(b: Block) -> str:
     k = 0
-    while k < len(b.lines) and len(norm(b.lines[k])) <= SECTION_BOX * b.width:
+    while k < len(b.lines) and _in_box(b.lines[k], b.width):
         k += 1
     return norm("".join(b.lines[k:]))
 

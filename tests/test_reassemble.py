@@ -250,7 +250,7 @@ def test_a_block_opening_like_two_sections_is_a_section_whose_subhead_went_elsew
     body = ["中国特色社会主义新时代，是决", "胜全面建成小康社会、进而全面建", "设社会主义现代化强国的时代。我", "们要牢牢把握新时代的鲜明主题。"]
     other = ["党的十九大报告指出，中国特色", "社会主义进入新时代，在中华人民", "共和国发展史上具有重大意义。我", "们要深刻理解其划时代的意义。"]
     page = [["新时代的战略安排", *body], ["新时代的世界担当", *body], body, other]
-    blocks = classify(["\n".join(b).split("\n") for b in page])
+    blocks = classify(page)
     assert [b.section for b in blocks] == [True, True, True, False]
     blocks = classify([page[0], page[2], page[3]])  # one boxed section sets no pattern
     assert [b.section for b in blocks] == [True, False, False]
