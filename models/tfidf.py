@@ -41,10 +41,9 @@ def _words(doc: str) -> str:
     return " ".join(jieba.lcut(doc)).lower()
 
 
-def _vectorizer(analyzer: str, lo: int, hi: int, max_features: int | None = None,
-                vocabulary: dict | None = None) -> TfidfVectorizer:
+def _vectorizer(analyzer: str, lo: int, hi: int, max_features: int | None = None) -> TfidfVectorizer:
     return TfidfVectorizer(analyzer=analyzer, ngram_range=(lo, hi), max_features=max_features,
-                           vocabulary=vocabulary, sublinear_tf=True, dtype=np.float32,
+                           sublinear_tf=True, dtype=np.float32,
                            preprocessor=_words if analyzer == "word" else None)
 
 
@@ -121,10 +120,9 @@ class TfidfThemeModel:
         meta = json.loads((path / "tfidf_vocab.json").read_text())
         m = cls(themes, meta["cfg"])
         arr = load_file(str(path / "tfidf.safetensors"))
-        m.vec = _vectorizer("char", m.cfg.get("ngram_min", 1), m.cfg.get("ngram_max", 3), vocabulary=meta["vocabulary"])
-        m.vec.idf_ = arr["idf"]
+        # the vectorizers __init__ built from the saved config, given the saved vocabularies
+        m.vec.set_params(vocabulary=meta["vocabulary"]).idf_ = arr["idf"]
         if m.word_vec is not None:
-            m.word_vec = _vectorizer("word", 1, int(m.cfg["word_ngram_max"]), vocabulary=meta["word_vocabulary"])
-            m.word_vec.idf_ = arr["word_idf"]
+            m.word_vec.set_params(vocabulary=meta["word_vocabulary"]).idf_ = arr["word_idf"]
         m.coef, m.intercept = arr["coef"], arr["intercept"]
         return m
