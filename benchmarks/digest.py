@@ -3,7 +3,7 @@
 Prints char ROUGE-1/2/L for the learned ranker, Lead-1, TextRank and the oracle span, and
 articles/s for each method measured in the same run (target: learned ≥ 200 articles/s).
 
-    python benchmarks/digest.py [--n 1000] [--corpus ../shared/data/corpus/news.jsonl.gz]
+    python benchmarks/digest.py [--n 2455] [--corpus ../shared/data/corpus/news.jsonl.gz]
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from xinwen.settings import load_config
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--n", type=int, default=None, help="held-out items (default: eval_items in configs/digest.yaml)")
     ap.add_argument("--corpus", default=str(Path(__file__).resolve().parents[2] / "shared/data/corpus/news.jsonl.gz"))
     ap.add_argument("--model", default=None)
     a = ap.parse_args()
     cfg = load_config(None, "digest")
-    items = pairs([a.corpus], cfg["heldout_every"], True, a.n)
+    items = pairs([a.corpus], cfg["heldout_every"], True, a.n or cfg["eval_items"])
     learned = Digester("learned", a.model, cfg["max_chars"])
     methods = {"learned": learned, "lead": lambda t: lead(t, cfg["max_chars"]),
                "textrank": lambda t: textrank(t, cfg["max_chars"])}

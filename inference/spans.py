@@ -1,7 +1,7 @@
 """Sentence/clause splitting and digest candidate spans.
 
 A digest is always a contiguous span of the (whitespace-normalised) body: a sentence or a
-run of clauses, never cut inside a jieba word or a number, with leading connectives and
+run of clauses (or a long clause's head or tail), never cut inside a jieba word or a number, with leading connectives and
 trailing punctuation stripped, and boilerplate lead-ins (`本报讯`, `记者从…获悉，`) skipped.
 """
 
@@ -28,6 +28,8 @@ _CONNECTIVES_LONGEST_FIRST = tuple(sorted(set(CONNECTIVES), key=len, reverse=Tru
 _TRIM = "，,、：:；;。！？!?…—- \u3000"
 PAIRS = (("“", "”"), ("（", "）"), ("《", "》"), ("(", ")"), ("‘", "’"), ("「", "」"))
 _NUM_EDGE = re.compile(r"[\d.%,．]")
+# words a clause's tail should not open with (`等多部门…` reads as `多部门…`; `是…主阵地` lacks its subject)
+_TAIL_SKIP = {"等", "等等", "的", "和", "与", "及", "或", "了", "之", "以及", "并", "是"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Span:
     sent_end: bool
     reported: bool = False  # quoted speech or a question
     dangling: bool = False  # cut mid-phrase: `在…结束后`, `…举办的`, or inside a list
+    head_cut: bool = False  # a long clause's tail, its head cut at a word boundary
 
 
 def normalise_body(text: str) -> str:
@@ -119,6 +122,22 @@ def fit_words(text: str, start: int, end: int, max_chars: int) -> int:
     return best
 
 
+def fit_words_tail(text: str, start: int, end: int, max_chars: int) -> int:
+    """Smallest start ≥ end-max_chars on a jieba word boundary, not inside a number or a bracket
+    or quote: the clause's tail, where a long Chinese clause keeps its verb (`…宣传活动在…集市上火热进行`)."""
+    if end - start <= max_chars:
+        return start
+    pos = start
+    for w in jieba.cut(text[start:end], HMM=False):
+        before = text[start:pos]
+        if (end - pos <= max_chars and w not in _TAIL_SKIP
+                and not (pos > start and _NUM_EDGE.match(text[pos - 1]) and _NUM_EDGE.match(text[pos]))
+                and all(before.count(o) == before.count(c) for o, c in PAIRS)):
+            return pos
+        pos += len(w)
+    return end
+
+
 def reported(body: str, start: int, sent_end: int) -> bool:
     """Inside a quotation, or part of a question: someone's words (`“喂，麻阳公路养护中心吗？`),
     not what the article reports."""
@@ -136,8 +155,10 @@ _DANGLING = re.compile(r"(?:(?:在|当|随着|从|自|于)[^，,：:]*(?:后|时
 
 
 def dangling(body: str, start: int, end: int) -> bool:
-    """Stops before it says anything, or starts or stops inside a list (`…派出所`, then `、交警大队`)."""
-    return bool(_DANGLING.search(body[start:end])) or body[end : end + 1] == "、" or body[start - 1 : start] == "、"
+    """Stops before it says anything, starts or stops inside a list (`…派出所`, then `、交警大队`),
+    or opens on a copula whose subject is in the clause before (`是娄底…的主阵地`)."""
+    return (bool(_DANGLING.search(body[start:end])) or body[end : end + 1] == "、" or body[start - 1 : start] == "、"
+            or body[start : start + 1] == "是")
 
 
 def candidates(body: str, max_chars: int = 30, max_sentences: int = 12, max_candidates: int = 60) -> list[Span]:
@@ -158,20 +179,20 @@ def _candidates(body: str, max_chars: int, max_sentences: int, max_candidates: i
         for i in range(len(cl)):
             for j in range(i, len(cl)):
                 a, b = tidy(body, cl[i][0], cl[j][1])
-                if b - a < 4:
-                    continue
+                parts = [(a, b, False)]
                 if b - a > max_chars:
                     if j > i:
                         break
-                    b = fit_words(body, a, b, max_chars)
-                    a, b = tidy(body, a, b)
-                    if b - a < 4:
+                    # one clause too long: its word-cut head, then its tail, where a long
+                    # Chinese clause keeps its verb
+                    parts = [(*tidy(body, a, fit_words(body, a, b, max_chars)), False),
+                             (*tidy(body, fit_words_tail(body, a, b, max_chars), b), True)]
+                for x, y, cut in parts:
+                    if y - x < 4 or (x, y) in seen:
                         continue
-                if (a, b) in seen:
-                    continue
-                seen.add((a, b))
-                spans.append(Span(a, b, body[a:b], si, i, j - i + 1, i == 0, j == len(cl) - 1, reported(body, a, s1),
-                              dangling(body, a, b)))
+                    seen.add((x, y))
+                    spans.append(Span(x, y, body[x:y], si, i, j - i + 1, i == 0 and not cut, j == len(cl) - 1,
+                                      reported(body, x, s1), dangling(body, x, y), cut))
         if len(spans) >= max_candidates:
             break
     return spans[:max_candidates]

@@ -16,10 +16,10 @@ import numpy as np
 from safetensors.numpy import load_file, save_file
 from xinwen.inference.spans import Span, candidates, normalise_body
 
-FEATURES_VERSION = 2  # v2: centrality by prefix sums (bigrams counted with repeats)
+FEATURES_VERSION = 3  # v2: centrality by prefix sums (bigrams counted with repeats); v3: head_cut
 FEATURES = ["sent_index", "first_sentence", "rel_pos", "len_ratio", "len_chars", "clause_start", "clause_count",
             "sent_start", "sent_end", "centrality_uni", "centrality_bi", "digits", "quote", "colon_in",
-            "title_overlap", "lead_overlap", "is_first_candidate", "log_sent_index"]
+            "title_overlap", "lead_overlap", "is_first_candidate", "log_sent_index", "head_cut"]
 
 
 def span_features(body: str, spans: list[Span], max_chars: int, context: str = "") -> np.ndarray:
@@ -50,25 +50,29 @@ def span_features(body: str, spans: list[Span], max_chars: int, context: str = "
             s.clause_start, s.clause_count, float(s.sent_start), float(s.sent_end), cu, cb,
             sum(c.isdigit() for c in t) / L, float("“" in t), float("：" in t),
             len(tset & ctx) / L if ctx else 0.0, len(tset & lead_set) / L, float(k == 0),
-            math.log1p(s.sent_index),
+            math.log1p(s.sent_index), float(s.head_cut),
         ])
     return np.asarray(rows, dtype=np.float32).reshape(len(spans), len(FEATURES))
 
 
 class DigestRanker:
-    """MLP(features) → predicted ROUGE-L of a span against the article's real headline."""
+    """MLPs(features), averaged → predicted ROUGE-L of a span against the article's real headline."""
 
     def __init__(self, weights: dict[str, np.ndarray], meta: dict):
         self.w, self.meta = weights, meta
 
     def score(self, X: np.ndarray) -> np.ndarray:
-        h = (X - self.w["mean"]) / self.w["scale"]
-        n = self.meta["n_layers"]
-        for i in range(n):
-            h = h @ self.w[f"W{i}"] + self.w[f"b{i}"]
-            if i < n - 1:
-                h = np.maximum(h, 0.0)
-        return h.ravel()
+        z = (X - self.w["mean"]) / self.w["scale"]
+        n, members = self.meta["n_layers"], self.meta.get("members", 1)
+        total = np.zeros(len(X), dtype=np.float32)
+        for m in range(members):
+            h = z
+            for i in range(n):
+                h = h @ self.w[f"m{m}.W{i}"] + self.w[f"m{m}.b{i}"]
+                if i < n - 1:
+                    h = np.maximum(h, 0.0)
+            total += h.ravel()
+        return total / members
 
     def best(self, body: str, max_chars: int = 30, context: str = "") -> str:
         body = normalise_body(body)

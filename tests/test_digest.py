@@ -62,13 +62,26 @@ def test_quoted_speech_and_questions_are_candidates_only_as_a_last_resort():
 
 def test_spans_cut_mid_phrase_are_flagged_dangling():
     body = ("这是在罗宦社区举办的网络公益课堂结束后，李奶奶最大的感受。"
-            "交警队员对过往的车辆、电摩驾驶人进行耐心的劝导。由市委网信办联合举办的，活动很好。")
+            "交警队员对过往的车辆、电摩驾驶人进行耐心的劝导。由市委网信办联合举办的，活动很好。"
+            "娄星区作为中心城区，是全市人才工作的主阵地。")
     flags = {s.text: s.dangling for s in candidates(body)}
     assert flags["这是在罗宦社区举办的网络公益课堂结束后"]  # 在…后: a setting, no statement
     assert flags["电摩驾驶人进行耐心的劝导"]  # starts inside a list
     assert flags["交警队员对过往的车辆"]  # stops inside a list
     assert flags["由市委网信办联合举办的"]  # stops on 的
+    assert flags["是全市人才工作的主阵地"]  # its subject is in the clause before
     assert not flags["李奶奶最大的感受"] and not flags["交警队员对过往的车辆、电摩驾驶人进行耐心的劝导"]
+
+
+def test_a_long_clause_offers_its_tail_cut_at_a_word():
+    body = ("近日，由醴陵市委政法委牵头，该市板杉镇党委、政府、派出所、"
+            "交警大队等多部门共同参与的大型宣传活动在板杉镇夏坪桥村集市上火热进行。")
+    spans = {s.text: s for s in candidates(body, 30)}
+    tail = spans["多部门共同参与的大型宣传活动在板杉镇夏坪桥村集市上火热进行"]  # not `等多部门…`
+    assert tail.head_cut and not tail.sent_start and tail.sent_end and not tail.dangling
+    head = spans["交警大队等多部门共同参与的大型宣传活动在板杉镇夏坪桥村集市上"]  # the head, as before
+    assert not head.head_cut and head.dangling
+    assert [s for s in spans.values() if s.head_cut] == [tail]  # only a clause over max_chars has one
 
 
 def test_ranker_prefers_a_whole_span_within_its_margin(fixture_articles, tmp_path):
@@ -116,6 +129,18 @@ def test_tiny_ranker_trains_saves_loads(fixture_articles, tmp_path):
     for a in fixture_articles:
         out = d(a["text"])
         assert out and out in normalise_body(a["text"]) and len(out) <= 20
+
+
+def test_a_seed_ensemble_averages_its_members(fixture_articles, tmp_path):
+    import numpy as np
+
+    X, y, _ = build_matrix(fixture_articles, 20, quiet=True)
+    both = fit_ranker(X, y, hidden=(8,), seed=3, members=2)
+    one = [fit_ranker(X, y, hidden=(8,), seed=s) for s in (3, 4)]
+    assert not np.allclose(one[0].score(X), one[1].score(X))  # the seeds do differ
+    assert both.score(X) == pytest.approx((one[0].score(X) + one[1].score(X)) / 2, rel=1e-4, abs=1e-6)
+    both.save_pretrained(tmp_path / "digest")
+    assert DigestRanker.from_pretrained(tmp_path / "digest").score(X) == pytest.approx(both.score(X), rel=1e-5)
 
 
 def test_unknown_method_is_a_clear_error():

@@ -10,7 +10,7 @@ from xinwen.training.evaluate import evaluate_scores, expected_calibration_error
 from xinwen.training.labelled import DataError, validate
 from xinwen.training.theme_train import train_theme
 
-from xinwen.settings import load_labels
+from xinwen.settings import file_sha256, load_labels
 
 FAST = {"bert": {"max_length": 64, "head_fraction": 0.7, "title_dropout": 0.2, "epochs": 2, "batch_size": 8,
                  "lr": 0.001, "weight_decay": 0.0, "warmup_ratio": 0.1, "patience": 2, "pos_weight_cap": 5.0},
@@ -31,6 +31,8 @@ def test_tiny_bert_trains_saves_loads_classifies(tiny_base, labelled_files, tmp_
               "data.json", "training_config.yaml"):
         assert (out / f).exists(), f
     assert 0.0 <= m["macro_f1"] <= 1.0
+    data = json.loads((out / "data.json").read_text())  # which weights the base path held then
+    assert data["base_sha256"] == file_sha256(tiny_base / "model.safetensors")
     model = ThemeModel.from_pretrained(out)
     preds = model.predict(["交警开展一盔一带整治", None], ["交警查处酒驾，宣传安全头盔。", "公园举办花展。"])
     assert len(preds) == 2

@@ -73,7 +73,10 @@ def add_comparison(model_dir: str | Path, others: dict[str, str | Path]) -> str:
         meta = json.loads((Path(d) / "xinwen.json").read_text())
         data = json.loads((Path(d) / "data.json").read_text())
         hist = " → ".join(f"{h['dev_macro_f1']:.3f}" for h in m.get("history", []))
-        rows.append(f"| {name} | {data.get('base_model')} | {'yes' if data.get('random_init') else 'no'} | "
+        base = data.get("base_model")
+        if data.get("base_sha256"):
+            base = f"{base} (weights sha256 `{data['base_sha256'][:12]}…`)"
+        rows.append(f"| {name} | {base} | {'yes' if data.get('random_init') else 'no'} | "
                     f"{_bert_only(meta):.3f} | {meta.get('tfidf_weight', 0):.1f} | "
                     f"{m['macro_f1']:.3f} | {m.get('held_out', 'dev (also used for tuning)')} | {hist} |")
     table = ("\n## Same recipe, other starting points and tuning\n\n| run | base | random init | BERT-only macro-F1 | "

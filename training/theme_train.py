@@ -60,6 +60,13 @@ def _load_bert(base_model: str | None, init_from: str | None, themes, random_ini
     return model, tok, src
 
 
+def _weights_sha256(src) -> str | None:
+    """Which weights a path held when this model was trained: the bundled base's path stays the
+    same when a new base ships, its hash does not."""
+    w = Path(src) / "model.safetensors" if src else None
+    return file_sha256(w) if w is not None and w.is_file() else None
+
+
 def _load_train(paths: str | list[str], labels, warn):
     """One or several labelled files (e.g. gold + self-training labels) as one dataset."""
     from datasets import concatenate_datasets
@@ -154,7 +161,8 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
     (out / "training_config.yaml").write_text(yaml.safe_dump(cfg, allow_unicode=True))
     data = {"train": [{"path": str(p), "sha256": file_sha256(p)} for p in train_paths], "train_records": len(train),
             "dev": {"path": str(dev_path), "sha256": file_sha256(dev_path), "records": len(dev)} if dev else None,
-            "folds": folds or None, "seed": seed, "base_model": str(src) if src else None, "init_from": init_from,
+            "folds": folds or None, "seed": seed, "base_model": str(src) if src else None,
+            "base_sha256": _weights_sha256(src), "init_from": init_from,
             "random_init": random_init, "minutes": round((time.time() - t0) / 60, 1)}
     (out / "data.json").write_text(json.dumps(data, indent=1, ensure_ascii=False))
     metrics = _report(train, dev, dev_bert, tfidf_dev, cv, w, th, themes, other, folds)
