@@ -93,18 +93,22 @@ def tidy(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in _TRIM:
         end -= 1
     # never leave a bracket or quote open: cut back before the last unmatched opener;
-    # a closer whose opener was trimmed away goes too, with the punctuation before it
-    seg = text[start:end]
-    for o, c in PAIRS:
-        if o not in seg and c not in seg:
-            continue
-        seg = text[start:end]
-        if seg.count(o) > seg.count(c):
-            end = start + seg.rfind(o)
-        elif seg.count(c) > seg.count(o) and seg.endswith(c):
-            end -= 1
-        while end > start and text[end - 1] in _TRIM:
-            end -= 1
+    # a closer whose opener was trimmed away goes too, with the punctuation before it.
+    # Until nothing moves: cutting `）` off `2025年）》` leaves the `）` an earlier pass saw inside
+    moved = True
+    while moved:
+        moved = False
+        for o, c in PAIRS:
+            seg = text[start:end]
+            if seg.count(o) > seg.count(c):
+                end = start + seg.rfind(o)
+            elif seg.count(c) > seg.count(o) and seg.endswith(c):
+                end -= 1
+            else:
+                continue
+            moved = True
+            while end > start and text[end - 1] in _TRIM:
+                end -= 1
     return start, end
 
 

@@ -4,7 +4,7 @@ import jieba
 import pytest
 from xinwen.inference.digest import Digester, lead, textrank
 from xinwen.inference.rouge import lcs, rouge_all, rouge_l, rouge_n
-from xinwen.inference.spans import candidates, clauses, normalise_body, sentences, skip_boilerplate
+from xinwen.inference.spans import candidates, clauses, normalise_body, sentences, skip_boilerplate, tidy
 from xinwen.models.digest import DigestRanker
 from xinwen.training.digest_train import build_matrix, fit_ranker
 
@@ -71,6 +71,12 @@ def test_spans_cut_mid_phrase_are_flagged_dangling():
     assert flags["由市委网信办联合举办的"]  # stops on 的
     assert flags["是全市人才工作的主阵地"]  # its subject is in the clause before
     assert not flags["李奶奶最大的感受"] and not flags["交警队员对过往的车辆、电摩驾驶人进行耐心的劝导"]
+
+
+def test_tidy_drops_every_orphan_closer_at_the_end():
+    text = "2025年）》，"
+    a, b = tidy(text, 0, len(text))
+    assert text[a:b] == "2025年"
 
 
 def test_a_long_clause_offers_its_tail_cut_at_a_word():
