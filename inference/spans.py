@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jieba
 from xinwen.inference.textclean import repair_spacing
@@ -112,12 +113,18 @@ def tidy(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@lru_cache(maxsize=1024)
+def _words(segment: str) -> tuple[str, ...]:
+    """jieba's words of one over-long clause: its head and its tail are both cut from them."""
+    return tuple(jieba.cut(segment, HMM=False))
+
+
 def fit_words(text: str, start: int, end: int, max_chars: int) -> int:
     """Largest end ≤ start+max_chars on a jieba word boundary and not inside a number."""
     if end - start <= max_chars:
         return end
     pos, best = start, start
-    for w in jieba.cut(text[start:end], HMM=False):
+    for w in _words(text[start:end]):
         if pos + len(w) - start > max_chars:
             break
         pos += len(w)
@@ -132,7 +139,7 @@ def fit_words_tail(text: str, start: int, end: int, max_chars: int) -> int:
     if end - start <= max_chars:
         return start
     pos = start
-    for w in jieba.cut(text[start:end], HMM=False):
+    for w in _words(text[start:end]):
         before = text[start:pos]
         if (end - pos <= max_chars and w not in _TAIL_SKIP
                 and not (pos > start and _NUM_EDGE.match(text[pos - 1]) and _NUM_EDGE.match(text[pos]))
