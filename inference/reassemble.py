@@ -213,11 +213,13 @@ def group(frags: list[list[int]], bodies: list[Block], min_groups: int) -> list[
         known = [bodies[i].width for i in blocks_of(k) if bodies[i].width]
         return float(statistics.median(known)) if known else 0.0
 
+    def linkage(a: int, b: int, width_cap: float) -> float:  # average linkage, less the width mismatch
+        return float(fsim[np.ix_(parts[a], parts[b])].mean()) - _width_cost(width(a), width(b), WIDTH_SIM_STEP, width_cap)
+
     def score(a: int, b: int) -> float:
         if sealed(a) or sealed(b) or (closed(a) and closed(b)):
             return -INF
-        s = float(fsim[np.ix_(parts[a], parts[b])].mean())  # average linkage
-        s -= _width_cost(width(a), width(b), WIDTH_SIM_STEP, INF)
+        s = linkage(a, b, INF)
         if any(abs(i - j) == 1 for i in blocks_of(a) for j in blocks_of(b)):
             s += ADJACENT_SIM
         if {ends(a), ends(b)} == {(True, False), (False, True)}:  # one has the start, the other the end
@@ -237,9 +239,7 @@ def group(frags: list[list[int]], bodies: list[Block], min_groups: int) -> list[
 
     while len(parts) > 1 and (strays := [k for k in range(len(parts)) if stray(k)]):
         k = strays[0]
-        near = [(float(fsim[np.ix_(parts[k], parts[j])].mean())
-                 - _width_cost(width(k), width(j), WIDTH_SIM_STEP, STRAY_WIDTH_CAP), j)
-                for j in range(len(parts)) if j != k and not sealed(j)]
+        near = [(linkage(k, j, STRAY_WIDTH_CAP), j) for j in range(len(parts)) if j != k and not sealed(j)]
         if not near:
             break
         j = max(near)[1]

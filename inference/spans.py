@@ -113,6 +113,11 @@ def tidy(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _mid_number(text: str, pos: int) -> bool:
+    """A cut at `pos` would split a number (`2,0|00`, `3.|5%`)."""
+    return 0 < pos < len(text) and bool(_NUM_EDGE.match(text[pos - 1]) and _NUM_EDGE.match(text[pos]))
+
+
 @lru_cache(maxsize=1024)
 def _words(segment: str) -> tuple[str, ...]:
     """jieba's words of one over-long clause: its head and its tail are both cut from them."""
@@ -128,7 +133,7 @@ def fit_words(text: str, start: int, end: int, max_chars: int) -> int:
         if pos + len(w) - start > max_chars:
             break
         pos += len(w)
-        if not (_NUM_EDGE.match(text[pos - 1]) and pos < end and _NUM_EDGE.match(text[pos])):
+        if not _mid_number(text, pos):
             best = pos
     return best
 
@@ -142,7 +147,7 @@ def fit_words_tail(text: str, start: int, end: int, max_chars: int) -> int:
     for w in _words(text[start:end]):
         before = text[start:pos]
         if (end - pos <= max_chars and w not in _TAIL_SKIP
-                and not (pos > start and _NUM_EDGE.match(text[pos - 1]) and _NUM_EDGE.match(text[pos]))
+                and not _mid_number(text, pos)
                 and all(before.count(o) == before.count(c) for o, c in PAIRS)):
             return pos
         pos += len(w)
