@@ -5,6 +5,10 @@ Compares recipes on the same articles without retraining anything.
 
     python benchmarks/theme_nested.py runs/theme_all runs/theme_all256 \
         --data ../shared/data/themes/train.jsonl --data ../shared/data/themes/dev.jsonl
+
+`A+B` scores the mean of two runs' BERT scores (an ensemble of BERTs, same folds); `--tfidf-from
+RUN` blends every run's BERT with RUN's TF-IDF scores instead of its own, e.g. BERTs fine-tuned on
+a GPU box without jieba against the shipped TF-IDF half.
 """
 
 from __future__ import annotations
@@ -66,15 +70,23 @@ def main() -> None:
     ap.add_argument("--data", action="append", required=True, help="the labelled files, in training order")
     ap.add_argument("--outer", type=int, default=5)
     ap.add_argument("--seeds", type=int, nargs="+", default=[7, 11])
+    ap.add_argument("--tfidf-from", help="a run whose TF-IDF out-of-fold scores every run is blended with")
     a = ap.parse_args()
     data, _ = _load_train(a.data, load_labels(), lambda m: None)
     primary = np.array(data["primary"])
     print(header(a.seeds))
-    for run in a.runs:
+    def scores(run: str) -> dict:
         cv = load_file(f"{run}/cv_scores.safetensors")
         if len(cv["tfidf"]) != len(primary):
             raise SystemExit(f"{run}: {len(cv['tfidf'])} scored articles, but --data holds {len(primary)}")
-        print(row(run, blend_figures(cv.get("bert"), cv["tfidf"], primary, a.seeds, a.outer)))
+        return cv
+
+    tfidf = scores(a.tfidf_from)["tfidf"] if a.tfidf_from else None
+    for spec in a.runs:
+        cvs = [scores(r) for r in spec.split("+")]
+        berts = [cv["bert"] for cv in cvs if "bert" in cv]
+        bert = np.mean(berts, axis=0) if berts else None
+        print(row(spec, blend_figures(bert, cvs[0]["tfidf"] if tfidf is None else tfidf, primary, a.seeds, a.outer)))
 
 
 if __name__ == "__main__":

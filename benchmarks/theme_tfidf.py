@@ -33,6 +33,7 @@ VARIANTS = {  # merged over the run's own `tfidf` settings
     "characters + words, softmax": {"objective": "multinomial", "word_ngram_max": 2},
     "characters + words, softmax, C 10": {"objective": "multinomial", "word_ngram_max": 2, "C": 10.0},
     "characters + words, softmax, C 100": {"objective": "multinomial", "word_ngram_max": 2, "C": 100.0},
+    "characters + words + title, softmax": {"objective": "multinomial", "word_ngram_max": 2, "title_view": True},
 }
 
 

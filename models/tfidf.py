@@ -57,14 +57,18 @@ class TfidfThemeModel:
         self.vec = _vectorizer("char", cfg.get("ngram_min", 1), cfg.get("ngram_max", 3), cfg.get("max_features", 200000))
         wmax = int(cfg.get("word_ngram_max", 0))
         self.word_vec = _vectorizer("word", 1, wmax, cfg.get("word_max_features", 200000)) if wmax else None
+        # the headline's character n-grams on their own: what an article is *for* is in its title
+        self.title_vec = _vectorizer("char", 1, 3) if cfg.get("title_view") else None
         self.multinomial = cfg.get("objective", "ovr") == "multinomial"
         self.coef: np.ndarray | None = None
         self.intercept: np.ndarray | None = None
 
     def _features(self, titles: list[str | None], texts: list[str], fit: bool = False):
         docs = [article_text(t, x) for t, x in zip(titles, texts)]
-        views = [self.vec] + ([self.word_vec] if self.word_vec is not None else [])
-        mats = [v.fit_transform(docs) if fit else v.transform(docs) for v in views]
+        views = [(self.vec, docs)] + ([(self.word_vec, docs)] if self.word_vec is not None else [])
+        if self.title_vec is not None:
+            views.append((self.title_vec, [t or "" for t in titles]))
+        mats = [v.fit_transform(d) if fit else v.transform(d) for v, d in views]
         return mats[0] if len(mats) == 1 else sp.hstack(mats).tocsr()
 
     def fit(self, titles: list[str], texts: list[str], y: np.ndarray,
@@ -112,6 +116,9 @@ class TfidfThemeModel:
         if self.word_vec is not None:
             meta["word_vocabulary"] = {k: int(v) for k, v in self.word_vec.vocabulary_.items()}
             arrays["word_idf"] = self.word_vec.idf_.astype(np.float32)
+        if self.title_vec is not None:
+            meta["title_vocabulary"] = {k: int(v) for k, v in self.title_vec.vocabulary_.items()}
+            arrays["title_idf"] = self.title_vec.idf_.astype(np.float32)
         (out / "tfidf_vocab.json").write_text(json.dumps(meta, ensure_ascii=False))
         save_file(arrays, str(out / "tfidf.safetensors"))
 
@@ -124,5 +131,7 @@ class TfidfThemeModel:
         m.vec.set_params(vocabulary=meta["vocabulary"]).idf_ = arr["idf"]
         if m.word_vec is not None:
             m.word_vec.set_params(vocabulary=meta["word_vocabulary"]).idf_ = arr["word_idf"]
+        if m.title_vec is not None:
+            m.title_vec.set_params(vocabulary=meta["title_vocabulary"]).idf_ = arr["title_idf"]
         m.coef, m.intercept = arr["coef"], arr["intercept"]
         return m

@@ -12,38 +12,12 @@
 #   pip download datasets dill multiprocess wheels into .carry/whl (the box has no datasets)
 #   (device, carry .carry) bash scripts/gpu_theme_round.sh
 set -uo pipefail
-T0=$(date +%s); el() { echo $(( $(date +%s) - T0 )); }
+T0=$(date +%s)
 OUT=${OUT:-/tmp/out}
 PRE_MIN=${PRE_MIN:-4.5}; DEADLINE=${DEADLINE:-545}; SUBSET=${SUBSET:-0}
-W=/tmp/xw; rm -rf $W; mkdir -p "$OUT" $W/logs $W/themes $W/pack
-python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target $W/site .carry/whl/*.whl 2>&1 | tail -2
-source scripts/device_site.sh $W/site  # leaves us in $W
-for f in train dev; do xz -dc "$ROOT/.carry/themes/$f.jsonl.xz" > $W/themes/$f.jsonl; done
-if [ "$SUBSET" -gt 0 ]; then  # a quick rehearsal on CPU
-  for f in train dev; do head -n "$SUBSET" $W/themes/$f.jsonl > $W/t && mv $W/t $W/themes/$f.jsonl; done
-fi
-# the box's pyarrow may be too old for the carried datasets wheel: then a minimal stand-in that
-# serves the same rows (load_labelled validates every record itself and builds from that list)
-if [ -n "${FORCE_STANDIN:-}" ] || ! $PY -c "import datasets; datasets.load_dataset('json', data_files='$W/themes/dev.jsonl', split='train')" > $W/logs/datasets.log 2>&1; then
-  echo "datasets unusable here (see logs/datasets.log): stand-in"; rm -rf $W/site/datasets $W/site/datasets-*
-  mkdir -p $W/site/datasets && cp "$ROOT/scripts/datasets_standin.py" $W/site/datasets/__init__.py
-fi
+source scripts/gpu_round_lib.sh  # setup, el, variant; leaves us in /tmp/xw
 $PY "$ROOT/scripts/shard_travel.py" unpack "$ROOT/.carry/shard.xw" $W/shard > $W/logs/unpack.log 2>&1 || { cat $W/logs/unpack.log; exit 1; }
 echo "[$(el)s] setup done"
-
-variant() {  # name, JSON overrides of configs/train.yaml, base folder
-  $PY - "$1" "$2" <<'PY'
-import json, os, sys, yaml
-cfg = yaml.safe_load(open(os.environ["ROOT"] + "/configs/train.yaml"))
-for k, v in json.loads(sys.argv[2]).items():
-    cfg[k] = {**cfg.get(k, {}), **v} if isinstance(v, dict) else v
-yaml.safe_dump(cfg, open(f"/tmp/xw/cfg_{sys.argv[1]}.yaml", "w"))
-PY
-  timeout $(( DEADLINE - $(el) )) $PY -m xinwen train --train $W/themes/train.jsonl --train $W/themes/dev.jsonl --folds 4 \
-    -o $W/th_$1 --config $W/cfg_$1.yaml --base-model "$3" > $W/logs/th_$1.log 2>&1
-  local rc=$?  # 124: stopped at the deadline
-  echo "[$(el)s] th_$1 rc=$rc $(tail -n 1 $W/logs/th_$1.log)"
-}
 
 $PY -m xinwen pretrain --corpus $W/shard -o $W/run_m --config "$ROOT/configs/pretrain_gpu_medium.yaml" \
     --max-minutes "$PRE_MIN" > $W/logs/pretrain.log 2>&1 &

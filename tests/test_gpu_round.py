@@ -73,3 +73,10 @@ def test_datasets_standin_serves_the_rows_the_real_loader_does(tmp_path):
     assert mine["title"] == real["title"] and mine.select([3, 1])["id"] == real.select([3, 1])["id"]
     both = standin.concatenate_datasets([mine, standin.Dataset.from_list(rows[:2])])
     assert len(both) == 7 and both[6]["id"] == "1"
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in SCRIPTS.glob("*.sh")))
+def test_device_scripts_parse(script):
+    # they run once, on a lent box, against a deadline: a syntax error there costs the lease
+    r = subprocess.run(["bash", "-n", str(SCRIPTS / script)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr

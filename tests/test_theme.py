@@ -42,6 +42,21 @@ def test_tiny_bert_trains_saves_loads_classifies(tiny_base, labelled_files, tmp_
         assert p["themes"] == [] or p["theme"] == p["themes"][0]
 
 
+def test_bert_seed_reseeds_the_fine_tuning_alone(tiny_base, labelled_files):
+    from xinwen.training.labelled import load_labelled
+    from xinwen.training.theme_train import _train_bert
+
+    labels = load_labelled(str(labelled_files[0]), load_labels(), lambda m: None)
+    th, other = load_labels().themes, load_labels().other
+
+    def scores(seed):
+        cfg = {"seed": 13, "bert": {**FAST["bert"], "epochs": 1, "seed": seed}}
+        return _train_bert(cfg, labels, labels, th, other, str(tiny_base), None, False, True, select=False)[3]
+
+    np.testing.assert_array_equal(scores(1), scores(1))  # reproducible
+    assert not np.allclose(scores(1), scores(2))  # another BERT on the same data, for averaging
+
+
 def test_tfidf_learns_fixture_themes(labelled_files, tmp_path):
     tr, dv = labelled_files
     out = tmp_path / "tfidf"

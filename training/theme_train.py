@@ -210,6 +210,12 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
     runs and the last one is kept, so dev stays an honest held-out set (or is absent).
     """
     bc = cfg["bert"]
+    # `bert.seed` re-seeds the head's init and the batch order alone (the folds stay those of the
+    # run's seed), so several BERTs can be fit on the same folds and averaged; without it the
+    # run's seed goes on as it always did
+    seed = int(bc.get("seed", cfg.get("seed", 13)))
+    if "seed" in bc:
+        torch.manual_seed(seed)
     model, tok, src = _load_bert(base_model, init_from, themes, random_init)
     device = _device(bc.get("device", "auto"))
     model.to(device)
@@ -225,7 +231,7 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
     from transformers import get_linear_schedule_with_warmup
 
     sched = get_linear_schedule_with_warmup(opt, int(steps * bc["warmup_ratio"]), steps)
-    rng = random.Random(cfg.get("seed", 13))
+    rng = random.Random(seed)
     best, best_state, scores, best_scores, bad, history = -1.0, None, None, None, 0, []
     with progress_bar(quiet) as bar:
         task = bar.add_task(label, total=steps, info="")
