@@ -42,19 +42,34 @@ def test_tiny_bert_trains_saves_loads_classifies(tiny_base, labelled_files, tmp_
         assert p["themes"] == [] or p["theme"] == p["themes"][0]
 
 
-def test_bert_seed_reseeds_the_fine_tuning_alone(tiny_base, labelled_files):
+def test_bert_seed_and_primary_loss_change_the_fine_tuning(tiny_base, labelled_files):
     from xinwen.training.labelled import load_labelled
     from xinwen.training.theme_train import _train_bert
 
     labels = load_labelled(str(labelled_files[0]), load_labels(), lambda m: None)
     th, other = load_labels().themes, load_labels().other
 
-    def scores(seed):
-        cfg = {"seed": 13, "bert": {**FAST["bert"], "epochs": 1, "seed": seed}}
+    def scores(seed, **kw):
+        cfg = {"seed": 13, "bert": {**FAST["bert"], "epochs": 1, "seed": seed, **kw}}
         return _train_bert(cfg, labels, labels, th, other, str(tiny_base), None, False, True, select=False)[3]
 
     np.testing.assert_array_equal(scores(1), scores(1))  # reproducible
     assert not np.allclose(scores(1), scores(2))  # another BERT on the same data, for averaging
+    assert not np.allclose(scores(1), scores(1, primary_loss=1.0))  # the primary term trains too
+
+
+def test_primary_loss_is_cross_entropy_against_a_zero_other_logit():
+    import math
+
+    import torch
+    from xinwen.training.theme_train import primary_ce
+
+    flat = torch.zeros(2, 6)
+    assert primary_ce(flat, torch.tensor([6, 2])).item() == pytest.approx(math.log(7))  # 7 equal classes
+    sure = torch.tensor([[4.0, -4, -4, -4, -4, -4]])
+    want = -math.log(math.exp(4) / (math.exp(4) + 5 * math.exp(-4) + 1))
+    assert primary_ce(sure, torch.tensor([0])).item() == pytest.approx(want, rel=1e-5)
+    assert primary_ce(sure, torch.tensor([6])).item() > 4.0  # calling it `other` is costly
 
 
 def test_tfidf_learns_fixture_themes(labelled_files, tmp_path):

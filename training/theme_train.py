@@ -145,7 +145,8 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
         model, tok, src, dev_bert, fit_history = _train_bert(cfg, train, dev, themes, other, base_model, init_from,
                                                              random_init, quiet, select=not folds)
         history = history or fit_history
-        meta.update(max_length=cfg["bert"]["max_length"], head_fraction=cfg["bert"]["head_fraction"], base_model=src)
+        meta.update(max_length=cfg["bert"]["max_length"], head_fraction=cfg["bert"]["head_fraction"], base_model=src,
+                    primary_loss=float(cfg["bert"].get("primary_loss", 0.0)))
         model.save_pretrained(str(out))
         tok.save_pretrained(str(out))
     if not folds:
@@ -223,6 +224,11 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
     pos = y.sum(0).clamp_min(1.0)
     pos_weight = ((len(y) - pos) / pos).clamp(max=bc["pos_weight_cap"])
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight)
+    # `primary_loss` λ adds λ × cross-entropy of the primary label over the six logits and a fixed
+    # 0 for `other`: the themes must outbid `other` and each other for the one primary decision,
+    # as in the TF-IDF half's softmax, while the head stays six sigmoids
+    lam = float(bc.get("primary_loss", 0.0))
+    prim = torch.tensor([themes.index(p) if p in themes else len(themes) for p in train["primary"]], device=device)
     full = encode(tok, train["title"], train["text"], bc["max_length"], bc["head_fraction"])
     notitle = encode(tok, [None] * len(train), train["text"], bc["max_length"], bc["head_fraction"])
     dev_seqs = encode(tok, dev["title"], dev["text"], bc["max_length"], bc["head_fraction"]) if dev else None
@@ -244,7 +250,10 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
             for bidx in batches:
                 seqs = [notitle[i] if rng.random() < bc["title_dropout"] else full[i] for i in bidx]
                 b = {k: v.to(device) for k, v in pad_batch(seqs, tok.pad_token_id).items()}
-                loss = loss_fn(model(**b).logits, y[bidx])
+                logits = model(**b).logits
+                loss = loss_fn(logits, y[bidx])
+                if lam:
+                    loss = loss + lam * primary_ce(logits, prim[bidx])
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                 opt.step()
@@ -271,6 +280,12 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
         model.load_state_dict(best_state)
         scores = best_scores
     return model.cpu(), tok, src, scores, history
+
+
+def primary_ce(logits: torch.Tensor, primary: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy of the primary label (a theme's index, or len(themes) for `other`) over the
+    theme logits and a fixed 0 logit for `other`: sigmoid(z) > 0.5 exactly when a theme outbids it."""
+    return torch.nn.functional.cross_entropy(torch.cat([logits, logits.new_zeros(len(logits), 1)], dim=1), primary)
 
 
 def _device(name: str) -> torch.device:
