@@ -75,6 +75,7 @@ def main() -> None:
     data, _ = _load_train(a.data, load_labels(), lambda m: None)
     primary = np.array(data["primary"])
     print(header(a.seeds))
+
     def scores(run: str) -> dict:
         cv = load_file(f"{run}/cv_scores.safetensors")
         if len(cv["tfidf"]) != len(primary):
