@@ -37,7 +37,7 @@ $PY - > $W/pack/order.txt <<'PY'
 import json, os, pathlib
 import numpy as np
 from safetensors.numpy import load_file
-from xinwen.training.theme_train import _choose_blend
+from xinwen.training.theme_train import _choose_blend, _macro_f1
 from xinwen.settings import load_labels
 lab = load_labels()
 prim = [json.loads(l)["primary"] for f in ("train", "dev") for l in open(f"/tmp/xw/themes/{f}.jsonl")]
@@ -49,7 +49,6 @@ for p in sorted(pathlib.Path("/tmp/xw").glob("th_*")):
     bert = load_file(str(p / "cv_scores.safetensors"))["bert"]
     t = tfidf if len(tfidf) == len(bert) else load_file(str(p / "cv_scores.safetensors"))["tfidf"]  # rehearsal
     w, th, alone = _choose_blend(bert, t, prim[: len(bert)], lab.themes, lab.other, True)
-    from xinwen.training.theme_train import _macro_f1
     f = _macro_f1((1 - w) * bert + w * t, prim[: len(bert)], lab.themes, lab.other, th)
     rows.append((f, p.name, alone, w, (p / "model.safetensors").exists()))
 for f, name, alone, w, refit in sorted(rows, reverse=True):
