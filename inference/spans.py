@@ -154,12 +154,20 @@ def fit_words_tail(text: str, start: int, end: int, max_chars: int) -> int:
     return end
 
 
-def reported(body: str, start: int, sent_end: int) -> bool:
-    """Inside a quotation, or part of a question: someone's words (`“喂，麻阳公路养护中心吗？`),
-    not what the article reports."""
+# a sentence right after a quotation that only says whose words they were: `这是…李奶奶最大的感受`,
+# `…成员任泉介绍`
+_ATTRIBUTION = re.compile(r"^(?:这|那)(?:就|也|正|便)?是|(?:说|表示|介绍|说道|坦言|感慨|告诉记者)[。！!]?$")
+
+
+def reported(body: str, start: int, sent_start: int, sent_end: int) -> bool:
+    """Inside a quotation, part of a question, or the attribution that follows a quotation:
+    someone's words (`“喂，麻阳公路养护中心吗？`), not what the article reports."""
     par = body.rfind("\n", 0, start) + 1
     before = body[par:start]
     if before.count("“") > before.count("”"):
+        return True
+    if body[par:sent_start].rstrip().endswith(("”", "’", "」", "』")) and _ATTRIBUTION.search(
+            body[sent_start:sent_end].strip()):
         return True
     return body[start:sent_end].rstrip("”’」』）) ").endswith(("？", "?"))
 
@@ -208,7 +216,7 @@ def _candidates(body: str, max_chars: int, max_sentences: int, max_candidates: i
                         continue
                     seen.add((x, y))
                     spans.append(Span(x, y, body[x:y], si, i, j - i + 1, i == 0 and not cut, j == len(cl) - 1,
-                                      reported(body, x, s1), dangling(body, x, y), cut))
+                                      reported(body, x, s0, s1), dangling(body, x, y), cut))
         if len(spans) >= max_candidates:
             break
     return spans[:max_candidates]

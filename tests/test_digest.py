@@ -60,6 +60,15 @@ def test_quoted_speech_and_questions_are_candidates_only_as_a_last_resort():
     assert "麻阳公路养护中心吗" in [s.text for s in candidates(only)]
 
 
+def test_the_attribution_after_a_quotation_is_reported_speech_too():
+    body = ("“把反电诈内容都印到鸡蛋上了，真新奇！”这是在罗宦社区举办的课堂结束后，来自社区的李奶奶最大的感受。"
+            "“要将防诈骗的种子种到群众心中！”工作室成员任泉介绍。城郊街道广泛开展社区公益课堂。")
+    got = [s.text for s in candidates(body)]
+    assert got == ["城郊街道广泛开展社区公益课堂"]
+    # the same words, not after a quotation, say what happened
+    assert "来自社区的李奶奶最大的感受" in [s.text for s in candidates("活动结束后，来自社区的李奶奶最大的感受。")]
+
+
 def test_spans_cut_mid_phrase_are_flagged_dangling():
     body = ("这是在罗宦社区举办的网络公益课堂结束后，李奶奶最大的感受。"
             "交警队员对过往的车辆、电摩驾驶人进行耐心的劝导。由市委网信办联合举办的，活动很好。"
