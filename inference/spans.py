@@ -43,7 +43,7 @@ class Span:
     clause_count: int
     sent_start: bool
     sent_end: bool
-    reported: bool = False  # quoted speech or a question
+    reported: bool = False  # quoted speech, its attribution, or a question
     dangling: bool = False  # cut mid-phrase: `在…结束后`, `…举办的`, or inside a list
     head_cut: bool = False  # a long clause's tail, its head cut at a word boundary
 
