@@ -4,7 +4,7 @@ Two views of an article: character 1–3-grams, which need no word list and surv
 segmentation noise, and (`word_ngram_max` > 0) jieba word n-grams, which keep terms such as
 `电信诈骗` or `招聘会` whole where character trigrams cut them. Measured on 4-fold out-of-fold
 scores over all 2,624 labelled articles, words lift the blend's nested macro-F1 by about half
-a point (the TF-IDF table in the README; `benchmarks/theme_tfidf.py` remakes it).
+a point (the TF-IDF table in reports/theme_experiments.md; `benchmarks/theme_tfidf.py` remakes it).
 
 `objective: multinomial` fits one softmax over the six themes and `other` on the primary label;
 `ovr` one logistic regression per theme on the multi-label targets. The task's decision is a

@@ -39,7 +39,7 @@ xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --architect
 xinwen train --train "$THEMES/train.jsonl" --train "$THEMES/dev.jsonl" --folds 4 -o runs/theme_all256 --config "$CFG_OVR"
 xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --folds 4 -o runs/theme_cv_v3   # the shipping recipe, dev held out
 xinwen train --train "$THEMES/train.jsonl" --train "$THEMES/dev.jsonl" --folds 4 -o runs/theme_v3   # ships
-#    tried, not shipped (README): the same with `bert: {primary_loss: 1.0}`, as runs/theme_pl (train + dev)
+#    tried, not shipped (reports/theme_experiments.md): the same with `bert: {primary_loss: 1.0}`, as runs/theme_pl (train + dev)
 #    and runs/theme_cv_pl (train, dev held out: 0.872 against theme_cv_v3's 0.890)
 python -c "from xinwen.training.theme_card import add_comparison as a; print(a('runs/theme_v3', {'this recipe, train only': 'runs/theme_cv_v3', '256 tokens, char TF-IDF one-vs-rest (shipped before)': 'runs/theme_all256', '128 tokens, train + dev': 'runs/theme_all', '128 tokens, train only': 'runs/theme_cv', 'dev-tuned, first CPU base, 128 tokens': 'runs/theme_base', 'dev-tuned, random init, 128 tokens': 'runs/theme_random', 'tfidf only, dev-tuned': 'runs/tfidf'}))"
 xinwen package theme_model runs/theme_v3
