@@ -228,7 +228,8 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
     # 0 for `other`: the themes must outbid `other` and each other for the one primary decision,
     # as in the TF-IDF half's softmax, while the head stays six sigmoids
     lam = float(bc.get("primary_loss", 0.0))
-    prim = torch.tensor([themes.index(p) if p in themes else len(themes) for p in train["primary"]], device=device)
+    prim = (torch.tensor([themes.index(p) if p in themes else len(themes) for p in train["primary"]], device=device)
+            if lam else None)
     full = encode(tok, train["title"], train["text"], bc["max_length"], bc["head_fraction"])
     notitle = encode(tok, [None] * len(train), train["text"], bc["max_length"], bc["head_fraction"])
     dev_seqs = encode(tok, dev["title"], dev["text"], bc["max_length"], bc["head_fraction"]) if dev else None
