@@ -19,9 +19,12 @@ from xinwen.settings import Labels, bundled_model, load_labels
 
 
 def encode(tokenizer, titles: list[str | None], texts: list[str], max_length: int, head_fraction: float) -> list[list[int]]:
-    """[CLS] title [SEP] body(head+tail) [SEP], batch-tokenised with the fast tokenizer."""
-    tt = tokenizer([t or "" for t in titles], add_special_tokens=False)["input_ids"]
-    bb = tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+    """[CLS] title [SEP] body(head+tail) [SEP], batch-tokenised with the fast tokenizer.
+
+    Bodies are tokenised whole and cut afterwards, so the tokenizer's over-length warning
+    (`verbose`) would be a false alarm on every long article."""
+    tt = tokenizer([t or "" for t in titles], add_special_tokens=False, verbose=False)["input_ids"]
+    bb = tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
     out = []
     for t, b in zip(tt, bb):
         t = t[: max_length // 4]

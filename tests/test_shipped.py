@@ -57,3 +57,24 @@ def test_info_reports_what_is_bundled():
     data = json.loads(CliRunner().invoke(app, ["info", "--json"]).output)
     for key in ("base_model", "theme_model", "digest_model"):
         assert (data[key] is None) == (bundled_model(key) is None)
+
+
+@needs("theme_model")
+@needs("digest_model")
+def test_the_readme_run_command_on_the_bundled_page(tmp_path):
+    """`xinwen run PAGE -o OUT --report HTML`, the README's third command, through the CLI: every
+    article written with a theme and a digest, the briefing written, and the summary on one line
+    (no tokenizer warning, no line wrapped at the console's width, which broke grep-able logs)."""
+    from typer.testing import CliRunner
+
+    from xinwen.cli import app
+
+    out, html = tmp_path / "articles.jsonl", tmp_path / "brief.html"
+    r = CliRunner().invoke(app, ["run", str(PAGE), "-o", str(out), "--report", str(html)])
+    assert r.exit_code == 0, r.output
+    recs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert len(recs) == 7 and all(x["theme"] and x["digest"] for x in recs)
+    assert "湘潭高新区" in html.read_text(encoding="utf-8")
+    summary = [x for x in r.output.splitlines() if "errors in" in x]
+    assert len(summary) == 1 and "7 articles, 0 errors" in summary[0] and summary[0].endswith("articles/s)")
+    assert "longer than the specified maximum" not in r.output

@@ -186,3 +186,36 @@ def test_folds_tune_out_of_fold_and_refit_on_all(tiny_base, labelled_files, tmp_
     assert m2["held_out"].startswith("dev (untouched") and "cv" in m2
     with pytest.raises(ValueError, match="dev file"):
         train_theme(str(tr), None, str(tmp_path / "x"), quiet=True, overrides=FAST)
+
+
+def test_long_bodies_are_cut_head_and_tail_without_a_tokenizer_warning(tiny_base):
+    """The body is tokenised whole on purpose (head + tail are cut from it afterwards), so the
+    tokenizer's 'longer than the maximum sequence length' warning would only alarm users of
+    `xinwen classify` and `xinwen run` on every long article."""
+    import logging
+
+    from transformers import AutoTokenizer
+    from xinwen.models.theme import encode
+
+    class Records(logging.Handler):
+        def __init__(self):
+            super().__init__()
+            self.messages: list[str] = []
+
+        def emit(self, record):
+            self.messages.append(record.getMessage())
+
+    tok = AutoTokenizer.from_pretrained(str(tiny_base), local_files_only=True)
+    tok.model_max_length = 40
+    text = "洞口县" + "推进乡村振兴" * 60 + "积分换项目"
+    handler = Records()
+    logging.getLogger("transformers").addHandler(handler)
+    try:
+        (ids,) = encode(tok, [None], [text], max_length=32, head_fraction=0.5)
+    finally:
+        logging.getLogger("transformers").removeHandler(handler)
+    full = tok(text, add_special_tokens=False)["input_ids"]
+    # no title: [CLS] body [SEP] within 32 - 3, half head, the rest tail
+    assert len(full) > 32 and len(ids) == 31
+    assert ids[1:15] == full[:14] and ids[15:-1] == full[-15:]
+    assert not [m for m in handler.messages if "longer than" in m]

@@ -131,7 +131,7 @@ class Pretrainer:
             freq = self.shard.token_counts(V, self.special_ids)
         else:
             items = islice(split_items(self.corpus, self.tcfg["heldout_every"], False), ec.get("items", 30000))
-            id_lists = [self.tokenizer(item_text(it), add_special_tokens=False)["input_ids"] for it in items]
+            id_lists = [self.tokenizer(item_text(it), add_special_tokens=False, verbose=False)["input_ids"] for it in items]
             freq = np.bincount(np.concatenate([np.asarray(x, dtype=np.int64) for x in id_lists if len(x)]), minlength=V)
         self.most_frequent = int(freq.argmax())
         if ec.get("method", "none") == "ppmi":

@@ -32,7 +32,7 @@ def split_items(paths, heldout_every: int, heldout: bool) -> Iterator[dict]:
 def item_windows(text: str, tokenizer, seq_len: int) -> list[tuple[list, list]]:
     """Token windows of `seq_len` (with [CLS]/[SEP]) plus per-token jieba word ids (-1: special)."""
     body = seq_len - 2
-    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
     words = token_word_ids(enc["offset_mapping"], char_word_ids(text))
     ids = enc["input_ids"]
     out = []

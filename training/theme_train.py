@@ -114,7 +114,7 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    warn = (lambda m: stderr.print(m)) if not quiet else (lambda m: None)
+    warn = (lambda m: stderr.print(m, soft_wrap=True)) if not quiet else (lambda m: None)
     train, train_paths = _load_train(train_path, labels, warn)
     dev = load_labelled(dev_path, labels, warn) if dev_path else None
     out = Path(out_dir)

@@ -253,7 +253,7 @@ def run(
     s = run_batch(inputs, out, Pipeline(theme_model=model, backend=backend, digest_method=method), resume, report)
     for e in s.error_list:
         _report_error(e["reason"])
-    stderr.print(s.line(), highlight=False)
+    stderr.print(s.line(), highlight=False, soft_wrap=True)
     if s.articles == 0 and s.skipped == 0:
         raise typer.Exit(1)
 
