@@ -28,7 +28,7 @@ def test_tiny_bert_trains_saves_loads_classifies(tiny_base, labelled_files, tmp_
     out = tmp_path / "theme"
     m = train_theme(str(tr), str(dv), str(out), base_model=str(tiny_base), quiet=True, overrides=FAST)
     for f in ("model.safetensors", "config.json", "tokenizer.json", "xinwen.json", "metrics.json", "README.md",
-              "data.json", "training_config.yaml"):
+              "data.json", "training_config.yaml", "seen.json"):
         assert (out / f).exists(), f
     assert 0.0 <= m["macro_f1"] <= 1.0
     data = json.loads((out / "data.json").read_text())  # which weights the base path held then
@@ -149,6 +149,48 @@ def test_evaluate_writes_report_and_compares(labelled_files, tmp_path):
     metrics = json.loads((tmp_path / "rep" / "metrics.json").read_text())
     assert metrics["model"]["macro_f1"] == pytest.approx(res["model"]["macro_f1"])
     assert (tmp_path / "rep" / "confusion_model.png").exists() and (tmp_path / "rep" / "confusion_compare.png").exists()
+
+
+def test_evaluate_says_when_the_data_is_not_held_out(tiny_base, labelled_files, tmp_path):
+    """A model remembers fingerprints of what it trained and tuned on; `evaluate` counts the
+    overlap (whitespace does not hide it, an edited article is new) and says so on one line."""
+    from typer.testing import CliRunner
+    from xinwen.training.evaluate import evaluate_model
+    from xinwen.training.seen import read_seen
+
+    from xinwen.cli import app
+
+    tr, dv = labelled_files
+    dev = [json.loads(x) for x in dv.read_text(encoding="utf-8").splitlines() if x.strip()]
+    rewrapped, edited = tmp_path / "rewrapped.jsonl", tmp_path / "edited.jsonl"
+    rewrapped.write_text("\n".join(json.dumps({**r, "text": r["text"].replace("。", "。\n  ")}, ensure_ascii=False)
+                                   for r in dev), encoding="utf-8")
+    edited.write_text("\n".join(json.dumps({**r, "text": r["text"] + "（完）"}, ensure_ascii=False) for r in dev),
+                      encoding="utf-8")
+    half = tmp_path / "half.jsonl"
+    half.write_text("\n".join(rewrapped.read_text(encoding="utf-8").splitlines()[:2]
+                              + edited.read_text(encoding="utf-8").splitlines()[2:]), encoding="utf-8")
+    a = tmp_path / "a"
+    train_theme(str(tr), str(dv), str(a), quiet=True, overrides={**FAST, "architecture": "tfidf"})
+    n = len(dev)
+    assert evaluate_model(str(a), str(rewrapped))["model"]["seen"] == {"n": n, "train": n, "dev": n}
+    assert evaluate_model(str(a), str(edited))["model"]["seen"] == {"n": n, "train": 0, "dev": 0}
+    evaluate_model(str(a), str(half), str(tmp_path / "rep"))
+    assert f"2 of {n} records of {half} were in this model's training data" in (
+        tmp_path / "rep" / "report.md").read_text(encoding="utf-8")
+    r = CliRunner().invoke(app, ["evaluate", "--model", str(a), "--data", str(edited)])
+    assert r.exit_code == 0 and "not held out" not in r.output
+    r = CliRunner().invoke(app, ["evaluate", "--model", str(a), "--data", str(dv)])
+    assert f"{n} of {n} records of {dv} were in this model's training data; {n} of {n}" in r.output
+    # after k-fold tuning a dev file is only scored, so it stays unseen; --init-from inherits
+    b, c = tmp_path / "b", tmp_path / "c"
+    train_theme(str(tr), str(dv), str(b), quiet=True, overrides={**FAST, "architecture": "tfidf"}, folds=2)
+    assert read_seen(b)["dev"] == set() and len(read_seen(b)["train"]) > n
+    d = tmp_path / "d"  # a BERT continued from another: what the parent saw counts as trained on
+    train_theme(str(tr), str(dv), str(d), base_model=str(tiny_base), quiet=True, overrides=FAST)
+    train_theme(str(edited), str(edited), str(c), quiet=True, overrides=FAST, init_from=str(d))
+    seen_d, seen_c = read_seen(d), read_seen(c)
+    assert seen_d["train"] < seen_c["train"] and seen_c["dev"] == seen_c["train"] - seen_d["train"]
 
 
 def test_fold_indices_cover_every_record_once_and_stratify():

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
 from xinwen.models.theme_io import decide
+from xinwen.training.seen import seen_counts, seen_warning
 
 from xinwen.settings import load_labels
 
@@ -91,6 +92,7 @@ def evaluate_model(model_dir: str | None, data_path: str, report_dir: str | None
         scores = m.predict_scores(labels["title"], labels["text"])
         res = evaluate_scores(scores, labels, m.themes, themes_cfg.other, m.thresholds)
         res["model_dir"] = str(m.path)
+        res["seen"] = seen_counts(m.path, labels)
         results[name] = res
     if report_dir:
         write_report(results, Path(report_dir), data_path)
@@ -102,6 +104,8 @@ def write_report(results: dict, out: Path, data_path: str) -> None:
     slim = {k: {kk: vv for kk, vv in v.items() if kk not in ("predictions", "report_text")} for k, v in results.items()}
     (out / "metrics.json").write_text(json.dumps(slim, indent=1, ensure_ascii=False))
     lines = [f"# Theme evaluation on `{data_path}`", ""]
+    warnings = [f"**Not held out**, {k}: {w}." for k, r in results.items() if (w := seen_warning(r["seen"], data_path))]
+    lines += [*warnings, ""] if warnings else []
     lines += ["| model | accuracy | macro-F1 (7 primary classes) | multi-label micro-F1 | ECE |", "|---|---|---|---|---|"]
     for k, r in results.items():
         lines.append(f"| {k}: `{r['model_dir']}` | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | "

@@ -21,6 +21,7 @@ from xinwen.models.tfidf import TfidfThemeModel
 from xinwen.models.theme import encode, pad_batch, sorted_batch_scores
 from xinwen.models.theme_io import decide, tune_thresholds
 from xinwen.training.labelled import load_labelled
+from xinwen.training.seen import write_seen
 from xinwen.training.theme_card import write_theme_card
 
 from xinwen.settings import bundled_model, file_sha256, load_config, load_labels
@@ -166,6 +167,7 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
             "base_sha256": _weights_sha256(src), "init_from": init_from,
             "random_init": random_init, "minutes": round((time.time() - t0) / 60, 1)}
     (out / "data.json").write_text(json.dumps(data, indent=1, ensure_ascii=False))
+    write_seen(out, train, None if folds else dev, init_from if is_bert else None)  # TF-IDF refits from scratch
     metrics = _report(train, dev, dev_bert, tfidf_dev, cv, w, th, themes, other, folds)
     metrics["history"] = history
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False))
