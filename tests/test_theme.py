@@ -153,19 +153,23 @@ def test_evaluate_writes_report_and_compares(labelled_files, tmp_path):
 
 def test_evaluate_says_when_the_data_is_not_held_out(tiny_base, labelled_files, tmp_path):
     """A model remembers fingerprints of what it trained and tuned on; `evaluate` counts the
-    overlap (whitespace does not hide it, an edited article is new) and says so on one line."""
+    overlap (a new headline, re-wrapping or a new ending do not hide it; a new opening is a new
+    article) and
+    says so on one line."""
     from typer.testing import CliRunner
     from xinwen.training.evaluate import evaluate_model
-    from xinwen.training.seen import read_seen
+    from xinwen.training.seen import fingerprint, read_seen
 
     from xinwen.cli import app
 
+    story = "洞口县为破解基层社会治理难题，探索出以“积分换项目”新模式，在信访领域先行先试，已初见成效，一大批矛盾纠纷被解决在基层和萌芽状态。去年，102个村（社区）实现零上访。"
+    assert fingerprint(story + "（完）") == fingerprint(story.replace("，", "， ")) != fingerprint("本报讯" + story)
     tr, dv = labelled_files
     dev = [json.loads(x) for x in dv.read_text(encoding="utf-8").splitlines() if x.strip()]
     rewrapped, edited = tmp_path / "rewrapped.jsonl", tmp_path / "edited.jsonl"
-    rewrapped.write_text("\n".join(json.dumps({**r, "text": r["text"].replace("。", "。\n  ")}, ensure_ascii=False)
-                                   for r in dev), encoding="utf-8")
-    edited.write_text("\n".join(json.dumps({**r, "text": r["text"] + "（完）"}, ensure_ascii=False) for r in dev),
+    same = [{**r, "title": "新标题", "text": r["text"].replace("。", "。\n  ")} for r in dev]
+    rewrapped.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in same), encoding="utf-8")
+    edited.write_text("\n".join(json.dumps({**r, "text": "本报讯　" + r["text"]}, ensure_ascii=False) for r in dev),
                       encoding="utf-8")
     half = tmp_path / "half.jsonl"
     half.write_text("\n".join(rewrapped.read_text(encoding="utf-8").splitlines()[:2]

@@ -9,7 +9,6 @@ also occur in the labelled files are skipped, so dev scores stay honest.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable
 from itertools import islice
@@ -19,13 +18,10 @@ import numpy as np
 from xinwen.models.theme import ThemeModel
 from xinwen.training.corpus import iter_items, normalise
 from xinwen.training.labelled import validate
+from xinwen.training.seen import fingerprint
 
 from xinwen.settings import stable_bucket
 from xinwen.ui import progress_bar
-
-
-def _fingerprint(text: str) -> str:
-    return re.sub(r"\W", "", normalise(text))[:60]
 
 
 def select(scores: np.ndarray, themes: tuple[str, ...], other: str, min_conf: float, max_other: float
@@ -57,10 +53,10 @@ def pseudo_label(corpus: Iterable[str | Path], out_file: str | Path, model: str 
     `per_class` caps each primary class so the common themes do not drown the rare ones.
     """
     teacher = ThemeModel.from_pretrained(model, backend=backend)
-    seen = {_fingerprint(r["text"]) for f in exclude for r in validate(f, warn=lambda m: None)}
+    seen = {fingerprint(r["text"]) for f in exclude for r in validate(f, warn=lambda m: None)}
     pool = [it for it in iter_items([str(c) for c in corpus]) if stable_bucket(f"{it['id']}#self", 6) == 0]
     pool.sort(key=lambda it: stable_bucket(f"{it['id']}#order", 1 << 30))
-    pool = [it for it in pool if _fingerprint(it["text"]) not in seen]
+    pool = [it for it in pool if fingerprint(it["text"]) not in seen]
     kept: Counter[str] = Counter()
     rows = []
     with progress_bar(quiet) as bar:
