@@ -26,7 +26,7 @@ BOILERPLATE = [
 CONNECTIVES = ("同时", "此外", "另外", "而且", "并且", "但是", "因此", "所以", "其中", "据悉", "据了解", "近日", "目前", "日前",
                "与此同时", "另一方面", "然而", "此外", "而", "并", "且", "但", "也", "还", "又")
 _CONNECTIVES_LONGEST_FIRST = tuple(sorted(set(CONNECTIVES), key=len, reverse=True))
-_TRIM = "，,、：:；;。！？!?…—- \u3000"
+_TRIM = "，,、：:；;。！？!?…—- \u3000\n\r\t"
 PAIRS = (("“", "”"), ("（", "）"), ("《", "》"), ("(", ")"), ("‘", "’"), ("「", "」"))
 _NUM_EDGE = re.compile(r"[\d.%,．]")
 # words a clause's tail should not open with (`等多部门…` reads as `多部门…`; `是…主阵地` lacks its subject)

@@ -82,6 +82,16 @@ def test_spans_cut_mid_phrase_are_flagged_dangling():
     assert not flags["李奶奶最大的感受"] and not flags["交警队员对过往的车辆、电摩驾驶人进行耐心的劝导"]
 
 
+def test_a_subhead_line_gives_spans_without_its_line_break():
+    """A paragraph without end punctuation (an in-article subhead) ends its sentence at the line
+    break; the span must not carry that break into a one-line digest."""
+    body = normalise_body("胜利开启全面建设社会主义现代化国家新征程。\n明确新目标：分两步走全面建设社会主义现代化国家\n"
+                          "中国特色社会主义发展是阶段性和连续性的统一。")
+    spans = candidates(body, 30)
+    assert "分两步走全面建设社会主义现代化国家" in [s.text for s in spans]
+    assert not [s.text for s in spans if s.text != s.text.strip()]
+
+
 def test_tidy_drops_every_orphan_closer_at_the_end():
     text = "2025年）》，"
     a, b = tidy(text, 0, len(text))
