@@ -33,14 +33,16 @@ class Page:
 
 
 def expand_inputs(inputs: list[str]) -> Iterator[str]:
-    """Files as given, directories walked (sorted), globs expanded; `-` is stdin."""
+    """Files as given, directories walked (sorted; only the page and record types, so a folder's
+    HTML report or notes are not read as pages), globs expanded; `-` is stdin."""
     for raw in inputs:
         if raw == "-":
             yield raw
             continue
         p = Path(raw)
         if p.is_dir():
-            yield from (str(x) for x in sorted(p.rglob("*")) if x.is_file() and not x.name.startswith("."))
+            yield from (str(x) for x in sorted(p.rglob("*")) if x.is_file() and not x.name.startswith(".")
+                        and x.suffix.lower() in PAGE_EXT | RECORD_EXT)
         elif p.exists():
             yield raw
         elif any(ch in raw for ch in "*?["):
@@ -52,9 +54,22 @@ def expand_inputs(inputs: list[str]) -> Iterator[str]:
             yield raw
 
 
+_stdin: tuple[object, bytes] | None = None
+
+
+def _stdin_bytes() -> bytes:
+    """stdin, read once per stream: `kind_of` looks at it before a reader reads it."""
+    global _stdin
+    if _stdin is None or _stdin[0] is not sys.stdin:
+        _stdin = (sys.stdin, sys.stdin.buffer.read())
+    return _stdin[1]
+
+
 def kind_of(path: str) -> str:
+    """By extension; stdin by its first character, so `xinwen segment … | xinwen classify -`
+    reads JSONL records (`{`) and anything else is page text."""
     if path == "-":
-        return "page"
+        return "records" if _stdin_bytes().lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{" else "page"
     name = path.lower()
     if name.endswith(".pdf"):
         return "pdf"
@@ -65,7 +80,7 @@ def kind_of(path: str) -> str:
 
 def _read_bytes(path: str) -> bytes:
     if path == "-":
-        return sys.stdin.buffer.read()
+        return _stdin_bytes()
     p = Path(path)
     if not p.exists():
         raise InputError(f"{path}: no such file")
@@ -107,6 +122,7 @@ def read_records(path: str, errors: list[str] | None = None) -> Iterator[dict]:
     """Article records from JSONL or CSV; a bad line is reported (appended to `errors`) and skipped."""
     data = _read_bytes(path)
     errors = errors if errors is not None else []
+    path = "stdin" if path == "-" else path  # read: from here on it only names the input in messages
     try:
         text = decode_bytes(data, path)
     except InputError:

@@ -72,6 +72,34 @@ def test_segment_stdin_and_glob(tmp_path):
     assert r.exit_code == 0 and len(r.stdout.splitlines()) == 14
 
 
+def test_a_folder_gives_only_its_pages_and_records_are_not_pages(tmp_path):
+    """A folder's HTML briefing or notes are not pages; article records given to `segment` are
+    refused with one line, not segmented into junk."""
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "page.txt").write_text(open(PAGE, encoding="utf-8").read(), encoding="utf-8")
+    (d / "brief.html").write_text("<html><style>.card{padding:8px}</style><p>旧简报</p></html>", encoding="utf-8")
+    (d / "notes.md").write_text("# 编辑备忘\n明天的版面。", encoding="utf-8")
+    r = runner.invoke(app, ["segment", str(d)])
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 7 and not r.stderr
+    recs = tmp_path / "articles.jsonl"
+    recs.write_text(r.stdout, encoding="utf-8")
+    r = runner.invoke(app, ["segment", str(recs)])
+    assert r.exit_code == 1 and f"{recs}: article records (JSONL/CSV), not a page" in r.stderr
+
+
+def test_segment_piped_into_summarize_reads_records_from_stdin():
+    """`xinwen segment PAGE | xinwen summarize -`: stdin that starts with `{` is JSONL records,
+    not page text, and its bad lines are reported as `stdin:N`."""
+    seg = runner.invoke(app, ["segment", PAGE])
+    r = runner.invoke(app, ["summarize", "-", "--method", "lead"], input=seg.stdout + "{bad\n")
+    assert r.exit_code == 0
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x["id"] for x in out] == [json.loads(x)["id"] for x in seg.stdout.splitlines()]
+    assert all(x["digest"] and x["digest"] in x["text"] for x in out)
+    assert "stdin:8: malformed JSON" in r.stderr
+
+
 def test_train_refuses_bad_labels(tmp_path):
     f = tmp_path / "bad.jsonl"
     f.write_text('{"text": "内容", "primary": "sport"}\n', encoding="utf-8")
