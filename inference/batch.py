@@ -106,7 +106,8 @@ def run_batch(inputs: list[str], out: str | Path, pipeline: Pipeline, resume: bo
             p.unlink(missing_ok=True)
     summary = RunSummary()
     t0 = time.time()
-    paths = list(expand_inputs(inputs))
+    own = {p.resolve() for p in (out, err_path, prog_path)}  # `run pages/ -o pages/out.jsonl`, then --resume
+    paths = [p for p in expand_inputs(inputs) if p == "-" or Path(p).resolve() not in own]
     with progress_bar(quiet) as bar, RecordWriter(out, append=True) as w:
         task = bar.add_task("run", total=len(paths), info="")
         pending: list[tuple[str, list[dict], list[dict]]] = []

@@ -86,6 +86,20 @@ def test_kill_halfway_then_resume_equals_uninterrupted(pipeline, folder, tmp_pat
     assert _lines(part) == _lines(full)
 
 
+def test_output_inside_the_input_folder_is_not_an_input(pipeline, folder, tmp_path):
+    """`run pages/ -o pages/out.jsonl --report pages/brief.html`, run twice and resumed: the
+    run's own output, error, progress and report files are never read back as inputs."""
+    ref = run_batch([str(folder)], tmp_path / "ref.jsonl", pipeline, quiet=True)
+    out = folder / "out.jsonl"
+    first = run_batch([str(folder)], out, pipeline, quiet=True, report=folder / "brief.html")
+    again = run_batch([str(folder)], out, pipeline, quiet=True, report=folder / "brief.html")
+    assert (first.inputs, first.articles, first.errors) == (again.inputs, again.articles, again.errors) == (
+        ref.inputs, ref.articles, ref.errors)
+    resumed = run_batch([str(folder)], out, pipeline, resume=True, quiet=True)
+    assert resumed.inputs == resumed.skipped == ref.inputs
+    assert [r["id"] for r in _lines(out)] == [r["id"] for r in _lines(tmp_path / "ref.jsonl")]
+
+
 @pytest.mark.slow
 def test_briefing_renders_in_headless_chromium(pipeline, tmp_path):
     """Run with `pytest -m slow`: needs Debian's chromium (and fonts-noto-cjk to read the result)."""
