@@ -123,6 +123,8 @@ def read_records(path: str, errors: list[str] | None = None) -> Iterator[dict]:
     data = _read_bytes(path)
     errors = errors if errors is not None else []
     path = "stdin" if path == "-" else path  # read: from here on it only names the input in messages
+    if not data.strip():
+        raise InputError(f"{path}: empty file")
     try:
         text = decode_bytes(data, path)
     except InputError:

@@ -100,6 +100,13 @@ def test_segment_piped_into_summarize_reads_records_from_stdin():
     assert "stdin:8: malformed JSON" in r.stderr
 
 
+def test_an_empty_records_file_is_reported_not_silent(tmp_path):
+    for name, data in (("empty.jsonl", b""), ("blank.jsonl", b"\n  \n"), ("empty.csv", b"")):
+        (tmp_path / name).write_bytes(data)
+        r = runner.invoke(app, ["summarize", str(tmp_path / name), "--method", "lead"])
+        assert r.exit_code == 1 and f"{tmp_path / name}: empty file" in r.stderr
+
+
 def test_train_refuses_bad_labels(tmp_path):
     f = tmp_path / "bad.jsonl"
     f.write_text('{"text": "内容", "primary": "sport"}\n', encoding="utf-8")
