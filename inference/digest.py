@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from xinwen.inference.spans import Span, candidates, normalise_body, sentences
+from xinwen.inference.spans import Span, candidates, no_span, normalise_body, sentences
 
 from xinwen.settings import bundled_model
 
@@ -23,7 +23,7 @@ def lead(body: str, max_chars: int = 30) -> str:
     body = normalise_body(body)
     spans = candidates(body, max_chars)
     best = _longest_from(spans, 0) or (spans[0] if spans else None)
-    return best.text if best else body[:max_chars]
+    return best.text if best else no_span(body, max_chars)
 
 
 def textrank_sentence(body: str, damping: float = 0.85, iters: int = 30) -> int:
@@ -51,7 +51,7 @@ def textrank(body: str, max_chars: int = 30) -> str:
     body = normalise_body(body)
     spans = candidates(body, max_chars, max_sentences=40, max_candidates=400)
     best = _longest_from(spans, textrank_sentence(body)) or (spans[0] if spans else None)
-    return best.text if best else body[:max_chars]
+    return best.text if best else no_span(body, max_chars)
 
 
 class Digester:

@@ -52,6 +52,11 @@ def normalise_body(text: str) -> str:
     return "\n".join(x for x in (repair_spacing(p) for p in text.split("\n")) if x)
 
 
+def no_span(body: str, max_chars: int) -> str:
+    """The digest of a body too short or too bare for any candidate span: its opening, on one line."""
+    return " ".join(body.split())[:max_chars]
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of sentences; a closing quote stays with its sentence."""
     out, pos = [], 0

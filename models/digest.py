@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 from safetensors.numpy import load_file, save_file
-from xinwen.inference.spans import Span, candidates, normalise_body
+from xinwen.inference.spans import Span, candidates, no_span, normalise_body
 
 FEATURES_VERSION = 3  # v2: centrality by prefix sums (bigrams counted with repeats); v3: head_cut
 FEATURES = ["sent_index", "first_sentence", "rel_pos", "len_ratio", "len_chars", "clause_start", "clause_count",
@@ -78,7 +78,7 @@ class DigestRanker:
         body = normalise_body(body)
         spans = candidates(body, max_chars)
         if not spans:
-            return body[:max_chars]
+            return no_span(body, max_chars)
         scores = self.score(span_features(body, spans, max_chars, context))
         # a span that starts or stops mid-phrase reads badly even when it shares the headline's
         # words: a whole one wins when it scores within `dangling_margin` (saved with the model)

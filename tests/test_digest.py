@@ -127,6 +127,13 @@ def test_ranker_prefers_a_whole_span_within_its_margin(fixture_articles, tmp_pat
     assert ranker.best(body) == spans[whole[0]].text
 
 
+def test_a_body_with_no_candidate_span_gets_its_opening_on_one_line(fixture_articles):
+    X, y, _ = build_matrix(fixture_articles, 20, quiet=True)
+    ranker = fit_ranker(X, y, hidden=(8,))
+    for digest in (lambda b: lead(b, 30), lambda b: textrank(b, 30), lambda b: ranker.best(b, 30)):
+        assert digest("●\n■") == "● ■" and digest("好") == "好"
+
+
 def test_lead_and_textrank_are_spans():
     body = normalise_body(BODY)
     for d in (lead(BODY, 30), textrank(BODY, 30)):
