@@ -19,7 +19,7 @@ def articles_from(path: str, on_error: Callable[[str], None]) -> Iterator[dict]:
     try:
         if kind_of(path) == "records":
             errs: list[str] = []
-            stem = Path(path).name.split(".")[0]
+            stem = "stdin" if path == "-" else Path(path).name.split(".")[0]
             for rec in read_records(path, errs):
                 while errs:
                     on_error(errs.pop(0))

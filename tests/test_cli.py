@@ -92,10 +92,11 @@ def test_segment_piped_into_summarize_reads_records_from_stdin():
     """`xinwen segment PAGE | xinwen summarize -`: stdin that starts with `{` is JSONL records,
     not page text, and its bad lines are reported as `stdin:N`."""
     seg = runner.invoke(app, ["segment", PAGE])
-    r = runner.invoke(app, ["summarize", "-", "--method", "lead"], input=seg.stdout + "{bad\n")
+    r = runner.invoke(app, ["summarize", "-", "--method", "lead"],
+                      input=seg.stdout + '{bad\n{"text": "交警查处酒驾，守护平安出行。"}\n')
     assert r.exit_code == 0
     out = [json.loads(x) for x in r.stdout.splitlines()]
-    assert [x["id"] for x in out] == [json.loads(x)["id"] for x in seg.stdout.splitlines()]
+    assert [x["id"] for x in out] == [json.loads(x)["id"] for x in seg.stdout.splitlines()] + ["stdin:9"]
     assert all(x["digest"] and x["digest"] in x["text"] for x in out)
     assert "stdin:8: malformed JSON" in r.stderr
 
