@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from itertools import islice
-from pathlib import Path
 
 from xinwen.inference.encoding import InputError
 from xinwen.inference.segmenter import page_records
-from xinwen.inference.sources import expand_inputs, kind_of, read_pages, read_records
+from xinwen.inference.sources import expand_inputs, input_stem, kind_of, read_pages, read_records
 
 
 def articles_from(path: str, on_error: Callable[[str], None]) -> Iterator[dict]:
     try:
         if kind_of(path) == "records":
             errs: list[str] = []
-            stem = "stdin" if path == "-" else Path(path).name.split(".")[0]
+            stem = input_stem(path)
             for rec in read_records(path, errs):
                 while errs:
                     on_error(errs.pop(0))

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from xinwen.inference.encoding import InputError
 from xinwen.inference.segment import segment_lines
-from xinwen.inference.sources import Page, expand_inputs, kind_of, read_pages
+from xinwen.inference.sources import Page, expand_inputs, input_name, kind_of, read_pages
 
 
 def page_records(page: Page, headlines: str = "auto") -> list[dict]:
@@ -19,7 +19,7 @@ def segment_inputs(inputs: list[str], on_error: Callable[[str], None], headlines
     """Yield article records for every page of every input; bad inputs go to `on_error`."""
     for path in expand_inputs(inputs):
         if kind_of(path) == "records":
-            on_error(f"{'stdin' if path == '-' else path}: article records (JSONL/CSV), not a page: "
+            on_error(f"{input_name(path)}: article records (JSONL/CSV), not a page: "
                      "`xinwen classify`, `summarize` and `run` read them")
             continue
         try:

@@ -54,6 +54,16 @@ def expand_inputs(inputs: list[str]) -> Iterator[str]:
             yield raw
 
 
+def input_name(path: str) -> str:
+    """How messages name an input: `-` is `stdin`."""
+    return "stdin" if path == "-" else path
+
+
+def input_stem(path: str) -> str:
+    """The start of record ids: `page` for `pages/page.2022.txt`, `stdin` for `-`."""
+    return Path(input_name(path)).name.split(".")[0]
+
+
 _stdin: tuple[object, bytes] | None = None
 
 
@@ -91,7 +101,7 @@ def _read_bytes(path: str) -> bytes:
 
 def read_pages(path: str) -> Iterator[Page]:
     """Pages of one input: a text file is one page (form feeds split pages), a PDF one per page."""
-    stem = "stdin" if path == "-" else Path(path).name.split(".")[0]
+    stem = input_stem(path)
     if kind_of(path) == "pdf":
         from xinwen.inference.pdf import pdf_pages
 
@@ -122,7 +132,7 @@ def read_records(path: str, errors: list[str] | None = None) -> Iterator[dict]:
     """Article records from JSONL or CSV; a bad line is reported (appended to `errors`) and skipped."""
     data = _read_bytes(path)
     errors = errors if errors is not None else []
-    path = "stdin" if path == "-" else path  # read: from here on it only names the input in messages
+    path = input_name(path)  # read: from here on it only names the input in messages
     if not data.strip():
         raise InputError(f"{path}: empty file")
     try:
