@@ -6,6 +6,7 @@ so a batch can report it and go on with the rest.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import glob
 import io
@@ -79,7 +80,7 @@ def kind_of(path: str) -> str:
     """By extension; stdin by its first character, so `xinwen segment … | xinwen classify -`
     reads JSONL records (`{`) and anything else is page text."""
     if path == "-":
-        return "records" if _stdin_bytes().lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{" else "page"
+        return "records" if _stdin_bytes().removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"{" else "page"
     name = path.lower()
     if name.endswith(".pdf"):
         return "pdf"

@@ -161,6 +161,7 @@ def fit_words_tail(text: str, start: int, end: int, max_chars: int) -> int:
 
 # a sentence right after a quotation that only says whose words they were: `这是…李奶奶最大的感受`,
 # `…成员任泉介绍`
+_QUOTE_CLOSERS = "”’」』"
 _ATTRIBUTION = re.compile(r"^(?:这|那)(?:就|也|正|便)?是|(?:说|表示|介绍|说道|坦言|感慨|告诉记者)[。！!]?$")
 
 
@@ -171,10 +172,10 @@ def reported(body: str, start: int, sent_start: int, sent_end: int) -> bool:
     before = body[par:start]
     if before.count("“") > before.count("”"):
         return True
-    if body[par:sent_start].rstrip().endswith(("”", "’", "」", "』")) and _ATTRIBUTION.search(
+    if body[par:sent_start].rstrip().endswith(tuple(_QUOTE_CLOSERS)) and _ATTRIBUTION.search(
             body[sent_start:sent_end].strip()):
         return True
-    return body[start:sent_end].rstrip("”’」』）) ").endswith(("？", "?"))
+    return body[start:sent_end].rstrip(_QUOTE_CLOSERS + "）) ").endswith(("？", "?"))
 
 
 # the last clause is `在/当/随着… + localiser` with nothing after it (a setting, not a
