@@ -29,6 +29,11 @@ _CONNECTIVES_LONGEST_FIRST = tuple(sorted(set(CONNECTIVES), key=len, reverse=Tru
 _TRIM = "，,、：:；;。！？!?…—- \u3000\n\r\t"
 PAIRS = (("“", "”"), ("（", "）"), ("《", "》"), ("(", ")"), ("‘", "’"), ("「", "」"))
 _NUM_EDGE = re.compile(r"[\d.%,．]")
+# a transliterated name's interpunct within five letters: back from a span's start, ahead of its end
+_NAME_BEFORE = re.compile(r"[·•・][^\W\d_]{0,5}$")
+_NAME_AFTER = re.compile(r"[^\W\d_]{0,5}[·•・]")
+_NAME_JOINS = "·•・"
+_UNITS = set("年月日号时点分秒万亿千百元岁个名人家项次倍米吨%‰")
 # words a clause's tail should not open with (`等多部门…` reads as `多部门…`; `是…主阵地` lacks its subject)
 _TAIL_SKIP = {"等", "等等", "的", "和", "与", "及", "或", "了", "之", "以及", "并", "是"}
 
@@ -118,9 +123,17 @@ def tidy(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _mid_number(text: str, pos: int) -> bool:
-    """A cut at `pos` would split a number (`2,0|00`, `3.|5%`)."""
-    return 0 < pos < len(text) and bool(_NUM_EDGE.match(text[pos - 1]) and _NUM_EDGE.match(text[pos]))
+def _splits_token(text: str, pos: int, start: bool = False) -> bool:
+    """A span that starts (`start`) or ends at `pos` would split a number (`2,0|00`, `3.|5%`), a
+    number from its unit (`2026|年`), or a transliterated name (`阿卜杜拉|希·穆罕默德` as a start,
+    `阿纳|斯·利比` as an end: jieba cuts such names anywhere)."""
+    if not 0 < pos < len(text):
+        return False
+    if _NUM_EDGE.match(text[pos - 1]) and _NUM_EDGE.match(text[pos]) or text[pos - 1].isdigit() and text[pos] in _UNITS:
+        return True
+    if start:
+        return text[pos] in _NAME_JOINS or bool(_NAME_BEFORE.search(text, max(0, pos - 6), pos))
+    return text[pos - 1] in _NAME_JOINS or bool(_NAME_AFTER.match(text, pos))
 
 
 @lru_cache(maxsize=1024)
@@ -138,7 +151,7 @@ def fit_words(text: str, start: int, end: int, max_chars: int) -> int:
         if pos + len(w) - start > max_chars:
             break
         pos += len(w)
-        if not _mid_number(text, pos):
+        if not _splits_token(text, pos):
             best = pos
     return best
 
@@ -152,7 +165,7 @@ def fit_words_tail(text: str, start: int, end: int, max_chars: int) -> int:
     for w in _words(text[start:end]):
         before = text[start:pos]
         if (end - pos <= max_chars and w not in _TAIL_SKIP
-                and not _mid_number(text, pos)
+                and not _splits_token(text, pos, start=True)
                 and all(before.count(o) == before.count(c) for o, c in PAIRS)):
             return pos
         pos += len(w)

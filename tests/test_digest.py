@@ -109,6 +109,18 @@ def test_a_long_clause_offers_its_tail_cut_at_a_word():
     assert [s for s in spans.values() if s.head_cut] == [tail]  # only a clause over max_chars has one
 
 
+def test_a_cut_never_splits_a_transliterated_name_or_a_number_from_its_unit():
+    body = ("索马里新当选总统穆罕默德·阿卜杜拉希·穆罕默德22号在摩加迪沙机场区域宣誓就职。"
+            "穆罕默德在就职演说中承诺将努力解决索马里面临的安全、干旱、腐败和贫困问题。")
+    cut = [s.text for s in candidates(body, 30) if s.text[0] in "·•・" or s.text[-1] in "·•・"]
+    assert cut == []
+    for s in candidates(body, 30):  # a name is kept whole or left out (jieba cuts `阿卜杜拉|希`)
+        assert not s.text.startswith(("希", "阿卜杜拉希", "穆罕默德22"))
+    body = "国家统计局发布数据显示，全国经营耕地面积在50亩以上的规模经营农户超过350万户，比2016年增长了一倍多。"
+    heads = [s.text for s in candidates(body, 26) if not s.head_cut and s.text.startswith("全国")]
+    assert heads == ["全国经营耕地面积在50亩以上的规模经营农户超过"]  # not `…超过350`: 350 what?
+
+
 def test_ranker_prefers_a_whole_span_within_its_margin(fixture_articles, tmp_path):
     import numpy as np
 
