@@ -12,12 +12,14 @@ import glob
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from xinwen.inference.encoding import InputError, decode_bytes
 from xinwen.inference.lines import Line
+
+from xinwen.ui import warn
 
 PAGE_EXT = {".txt", ".text", ".pdf", ""}
 RECORD_EXT = {".jsonl", ".json", ".csv"}
@@ -33,17 +35,22 @@ class Page:
     articles: list | None = None  # already segmented by layout (PDF pages)
 
 
-def expand_inputs(inputs: list[str]) -> Iterator[str]:
+def expand_inputs(inputs: list[str], warn: Callable[[str], None] = warn) -> Iterator[str]:
     """Files as given, directories walked (sorted; only the page and record types, so a folder's
-    HTML report or notes are not read as pages), globs expanded; `-` is stdin."""
+    HTML report or notes are not read as pages, and `warn` names what was left out), globs
+    expanded; `-` is stdin."""
     for raw in inputs:
         if raw == "-":
             yield raw
             continue
         p = Path(raw)
         if p.is_dir():
-            yield from (str(x) for x in sorted(p.rglob("*")) if x.is_file() and not x.name.startswith(".")
-                        and x.suffix.lower() in PAGE_EXT | RECORD_EXT)
+            files = [x for x in sorted(p.rglob("*")) if x.is_file() and not x.name.startswith(".")]
+            if left := [x.name for x in files if x.suffix.lower() not in PAGE_EXT | RECORD_EXT]:
+                names = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
+                warn(f"{raw}: left out {len(left)} file{'s' * (len(left) > 1)} neither pages (.txt, .pdf) nor "
+                     f"records (.jsonl, .json, .csv): {names}; name one to read it as a page")
+            yield from (str(x) for x in files if x.suffix.lower() in PAGE_EXT | RECORD_EXT)
         elif p.exists():
             yield raw
         elif any(ch in raw for ch in "*?["):

@@ -73,15 +73,17 @@ def test_segment_stdin_and_glob(tmp_path):
 
 
 def test_a_folder_gives_only_its_pages_and_records_are_not_pages(tmp_path):
-    """A folder's HTML briefing or notes are not pages; article records given to `segment` are
-    refused with one line, not segmented into junk."""
+    """A folder's HTML briefing or notes are not pages (and a warning names them); article records
+    given to `segment` are refused with one line, not segmented into junk."""
     d = tmp_path / "in"
     d.mkdir()
     (d / "page.txt").write_text(open(PAGE, encoding="utf-8").read(), encoding="utf-8")
     (d / "brief.html").write_text("<html><style>.card{padding:8px}</style><p>旧简报</p></html>", encoding="utf-8")
     (d / "notes.md").write_text("# 编辑备忘\n明天的版面。", encoding="utf-8")
     r = runner.invoke(app, ["segment", str(d)])
-    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 7 and not r.stderr
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 7
+    assert r.stderr.strip() == (f"warning {d}: left out 2 files neither pages (.txt, .pdf) nor records "
+                                "(.jsonl, .json, .csv): brief.html, notes.md; name one to read it as a page")
     recs = tmp_path / "articles.jsonl"
     recs.write_text(r.stdout, encoding="utf-8")
     r = runner.invoke(app, ["segment", str(recs)])

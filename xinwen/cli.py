@@ -162,12 +162,12 @@ def evaluate(
     """Score theme model(s) on labelled data: accuracy, macro-F1, per-class report, confusion."""
     from xinwen.training.evaluate import confusion_text, evaluate_model
     from xinwen.training.seen import seen_warning
-    from xinwen.ui import stderr
+    from xinwen.ui import warn
 
     res = evaluate_model(model, str(data), str(report) if report else None, compare, backend)
     for name, r in res.items():
         if warning := seen_warning(r["seen"], str(data)):
-            stderr.print(f"[yellow]warning[/yellow] {name}: {warning}", highlight=False, soft_wrap=True)
+            warn(f"{name}: {warning}")
         typer.echo(f"== {name}: {r['model_dir']}\naccuracy {r['accuracy']:.3f}  macro-F1 {r['macro_f1']:.3f}  "
                    f"micro-F1 {r['micro_f1_multilabel']:.3f}  ECE {r['ece']:.3f}\n{r['report_text']}\n"
                    f"{confusion_text(r['confusion'])}")

@@ -29,3 +29,8 @@ def log_line(msg: str) -> None:
     """A plain line for logs: rich draws live bars only on a terminal, so files get these."""
     if not sys.stderr.isatty():
         print(msg, file=sys.stderr, flush=True)
+
+
+def warn(msg: str) -> None:
+    """One yellow `warning` line on stderr: something was left out or may mislead, nothing failed."""
+    stderr.print(f"[yellow]warning[/yellow] {msg}", highlight=False, soft_wrap=True)
