@@ -41,7 +41,12 @@ def clean(rec: dict) -> dict:
 
 
 class RecordWriter:
-    """Context manager: `with RecordWriter(path) as w: w.write(rec)`."""
+    """Context manager: `with RecordWriter(path) as w: w.write(rec)`.
+
+    CSV gets the fixed columns first, then any other key in the order first seen; a key that
+    first turns up after rows are written widens the file (rewritten under the wider header),
+    and appending to an existing CSV keeps its header, so no column is dropped or shifted.
+    """
 
     def __init__(self, path: str | Path | None, append: bool = False):
         self.path = Path(path) if path else None
@@ -50,36 +55,62 @@ class RecordWriter:
         self.fh: IO[str] | None = None
         self.tmp: str | None = None
         self.csv: csv.DictWriter | None = None
+        self.fields: list[str] | None = None  # the CSV header, once there is one
         self.count = 0
 
     def __enter__(self) -> RecordWriter:
         if self.path is None:
             self.fh = sys.stdout
         elif self.append:
-            exists = self.path.exists() and self.path.stat().st_size > 0
+            if self.fmt == "csv" and self.path.exists() and self.path.stat().st_size > 0:
+                with open(self.path, encoding="utf-8", newline="") as fh:
+                    self.fields = next(csv.reader(fh), None)
             self.fh = open(self.path, "a", encoding="utf-8", newline="")
-            self._fields_written = exists
         else:
             fd, self.tmp = temp_beside(self.path)
             self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
-            self._fields_written = False
         return self
 
     def write(self, rec: dict) -> None:
         rec = clean(rec)
         assert self.fh is not None
         if self.fmt == "csv":
-            if self.csv is None:
-                fields = CSV_FIELDS + [k for k in rec if k not in CSV_FIELDS]
-                self.csv = csv.DictWriter(self.fh, fieldnames=fields, extrasaction="ignore")
-                if not getattr(self, "_fields_written", False):
-                    self.csv.writeheader()
-            self.csv.writerow({k: _csv_value(v) for k, v in rec.items()})
+            self._write_csv(rec)
         else:
             self.fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
         self.count += 1
         if self.append:
             self.fh.flush()
+
+    def _write_csv(self, rec: dict) -> None:
+        if self.fields is None:
+            self.fields = CSV_FIELDS + [k for k in rec if k not in CSV_FIELDS]
+            csv.writer(self.fh).writerow(self.fields)
+        elif extra := [k for k in rec if k not in self.fields]:
+            self._widen(extra)
+        if self.csv is None:
+            self.csv = csv.DictWriter(self.fh, fieldnames=self.fields)
+        self.csv.writerow({k: _csv_value(v) for k, v in rec.items()})
+
+    def _widen(self, extra: list[str]) -> None:
+        """Rewrite the rows so far under a header with `extra` columns added (streamed, atomic)."""
+        assert self.fh is not None and self.fields is not None and self.path is not None
+        self.fh.close()
+        current = Path(self.tmp) if self.tmp else self.path
+        fd, wider = temp_beside(self.path)
+        with open(current, encoding="utf-8", newline="") as src, os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
+            rows = csv.reader(src)
+            next(rows, None)
+            w = csv.writer(dst)
+            w.writerow(self.fields + extra)
+            w.writerows(row + [""] * len(extra) for row in rows)
+        if self.tmp:
+            os.replace(wider, self.tmp)
+        else:
+            publish(wider, self.path)
+        self.fields = self.fields + extra
+        self.fh = open(current, "a", encoding="utf-8", newline="")
+        self.csv = None
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if self.fh is None or self.fh is sys.stdout:

@@ -1,0 +1,41 @@
+"""Record output: CSV never drops or shifts a column, whichever record first has it."""
+
+import csv
+import os
+
+from xinwen.inference.writers import CSV_FIELDS, RecordWriter
+
+
+def _rows(path):
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_a_key_first_seen_in_a_later_record_widens_the_csv(tmp_path):
+    out = tmp_path / "o.csv"
+    with RecordWriter(out) as w:
+        w.write({"id": "a", "text": "甲", "url": "http://a"})
+        w.write({"id": "b", "text": "乙", "date": "2022-11-08", "_line": 3})  # `_` keys are internal
+        w.write({"id": "c", "text": "丙", "url": "http://c", "date": "2022-11-09"})
+    rows = _rows(out)
+    assert list(rows[0]) == CSV_FIELDS + ["url", "date"]
+    assert [(r["id"], r["url"], r["date"]) for r in rows] == [
+        ("a", "http://a", ""), ("b", "", "2022-11-08"), ("c", "http://c", "2022-11-09")]
+    assert [p.name for p in tmp_path.iterdir()] == ["o.csv"]  # no temporary file left behind
+    mask = os.umask(0)
+    os.umask(mask)
+    assert os.stat(out).st_mode & 0o777 == 0o666 & ~mask  # a file for people, not mkstemp's private one
+
+
+def test_appending_keeps_the_files_header_and_widens_it(tmp_path):
+    """`run --resume` appends to the CSV of the first run: its columns stay where they were."""
+    out = tmp_path / "o.csv"
+    with RecordWriter(out) as w:
+        w.write({"id": "a", "text": "甲", "url": "http://a"})
+    with RecordWriter(out, append=True) as w:
+        w.write({"id": "b", "text": "乙"})
+        w.write({"id": "c", "text": "丙", "date": "2022-11-09"})
+    rows = _rows(out)
+    assert list(rows[0]) == CSV_FIELDS + ["url", "date"]
+    assert [(r["id"], r["text"], r["url"], r["date"]) for r in rows] == [
+        ("a", "甲", "http://a", ""), ("b", "乙", "", ""), ("c", "丙", "", "2022-11-09")]
