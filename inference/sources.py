@@ -136,6 +136,18 @@ def _decode_lines(data: bytes, path: str, errors: list[str]) -> str:
     return "\n".join(out)
 
 
+def csv_rows(text: str, path: str) -> Iterator[tuple[int, dict]]:
+    """(line, row) of a CSV with a `text` column; the line is where the row starts, since a quoted
+    body spans lines. No `text` column is one error for the file, not one per row."""
+    reader = csv.DictReader(io.StringIO(text))
+    if "text" not in (reader.fieldnames or []):
+        raise InputError(f"{path}: no `text` column (columns: {', '.join(reader.fieldnames or [])})")
+    end = reader.line_num
+    for row in reader:
+        n, end = end + 1, reader.line_num
+        yield n, row
+
+
 def read_records(path: str, errors: list[str] | None = None) -> Iterator[dict]:
     """Article records from JSONL or CSV; a bad line is reported (appended to `errors`) and skipped."""
     data = _read_bytes(path)
@@ -150,11 +162,14 @@ def read_records(path: str, errors: list[str] | None = None) -> Iterator[dict]:
             raise
         text = _decode_lines(data, path, errors)
     if path.lower().endswith(".csv"):
-        for n, row in enumerate(csv.DictReader(io.StringIO(text)), 2):
+        n = 0
+        for n, row in csv_rows(text, path):
             if not (row.get("text") or "").strip():
                 errors.append(f"{path}:{n}: empty text")
                 continue
             yield {**row, "_line": n}
+        if not n:
+            raise InputError(f"{path}: no records, only a header")
         return
     for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
@@ -164,7 +179,10 @@ def read_records(path: str, errors: list[str] | None = None) -> Iterator[dict]:
         except json.JSONDecodeError as e:
             errors.append(f"{path}:{n}: malformed JSON ({e.msg})")
             continue
-        if not isinstance(rec, dict) or not str(rec.get("text") or "").strip():
+        if not isinstance(rec, dict):
+            errors.append(f"{path}:{n}: not a JSON object but {type(rec).__name__}")
+            continue
+        if not str(rec.get("text") or "").strip():
             errors.append(f"{path}:{n}: record has no text")
             continue
         yield {**rec, "_line": n}

@@ -134,6 +134,22 @@ def test_csv_labels(tmp_path):
     assert validate(f)[0]["labels"] == ["recruitment", "talent"]
 
 
+def test_csv_problems_name_the_line_a_quoted_multiline_row_starts_on(tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text('id,text,primary\n1,"第一段\n第二段\n第三段",industry\n2,正文,sports\n', encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        validate(f)
+    assert f"{f}:5: unknown label 'sports'" in str(e.value)  # row 2 starts on line 5, not 3
+
+
+def test_a_csv_without_a_text_column_is_one_error_for_the_file(tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text("id,body,primary\n" + "".join(f"{i},正文,other\n" for i in range(200)), encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        validate(f)
+    assert str(e.value) == f"{f}: no `text` column (columns: id, body, primary); nothing was trained"
+
+
 def test_evaluate_writes_report_and_compares(labelled_files, tmp_path):
     from xinwen.training.evaluate import evaluate_model
 

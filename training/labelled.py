@@ -6,14 +6,13 @@ problem is reported as `file:line: problem`, all at once, so a user fixes them i
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from pathlib import Path
 
 from datasets import Dataset, load_dataset
-from xinwen.inference.encoding import decode_bytes
+from xinwen.inference.encoding import InputError, decode_bytes
+from xinwen.inference.sources import csv_rows
 
 from xinwen.settings import Labels, load_labels
 
@@ -25,7 +24,10 @@ class DataError(ValueError):
 def _rows(path: Path) -> list[tuple[int, dict | None, str | None]]:
     text = decode_bytes(path.read_bytes(), str(path))
     if path.suffix.lower() == ".csv":
-        return [(n, dict(r), None) for n, r in enumerate(csv.DictReader(io.StringIO(text)), 2)]
+        try:
+            return [(n, dict(r), None) for n, r in csv_rows(text, str(path))]
+        except InputError as e:
+            raise DataError(f"{e}; nothing was trained") from None
     out = []
     for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
