@@ -13,14 +13,14 @@ def export_onnx(model_dir: str | Path, quantize: str | None = None, opset: int =
     """Write `onnx/model.onnx` (and `onnx/model.int8.onnx`) into the model folder; record which to use."""
     import torch
     from transformers import AutoModelForSequenceClassification
+    from xinwen.models.bert import load_offline
 
     model_dir = Path(model_dir)
     meta_path = model_dir / "xinwen.json"
     meta = json.loads(meta_path.read_text())
     if meta["architecture"] != "bert":
         raise ValueError(f"{model_dir}: only BERT theme models export to ONNX (this one is {meta['architecture']})")
-    model = AutoModelForSequenceClassification.from_pretrained(str(model_dir), local_files_only=True,
-                                                               dtype=torch.float32).eval()
+    model = load_offline(AutoModelForSequenceClassification, model_dir).eval()
     out = model_dir / "onnx"
     out.mkdir(exist_ok=True)
     ids = torch.full((2, 16), 5, dtype=torch.long)

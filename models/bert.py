@@ -22,12 +22,25 @@ def new_masked_lm(model_cfg: dict[str, Any], vocab_size: int, pad_token_id: int)
     return BertForMaskedLM(build_config(model_cfg, vocab_size, pad_token_id))
 
 
+def load_offline(auto_cls: Any, path: str | Path, **kw: Any) -> torch.nn.Module:
+    """`auto_cls.from_pretrained` as xinwen always calls it: local files only (there is no hub to
+    reach), float32 whatever dtype the folder stores (the shipped base is fp16 on disk), and without
+    transformers' own tqdm bar, which would break into our rich progress lines on stderr."""
+    from transformers.utils import logging as hf_logging
+
+    was = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        return auto_cls.from_pretrained(str(path), local_files_only=True, dtype=torch.float32, **kw)
+    finally:
+        if was:
+            hf_logging.enable_progress_bar()
+
+
 def load_masked_lm(path: str | Path) -> tuple[torch.nn.Module, Any]:
     """Load a masked LM and its tokenizer from a local folder, offline, as float32."""
-    path = str(path)
-    tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    model = AutoModelForMaskedLM.from_pretrained(path, local_files_only=True, dtype=torch.float32)
-    return model, tok
+    tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+    return load_offline(AutoModelForMaskedLM, path), tok
 
 
 def masked_lm_logits(model: BertForMaskedLM, input_ids, attention_mask, labels) -> tuple[torch.Tensor, torch.Tensor]:

@@ -85,6 +85,7 @@ class ThemeModel:
             raise ValueError(f"unknown backend {backend!r}; choose auto, torch or onnx")
         if meta["architecture"] == "bert":
             from transformers import AutoModelForSequenceClassification, AutoTokenizer
+            from xinwen.models.bert import load_offline
 
             tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
             if backend == "onnx":
@@ -92,8 +93,7 @@ class ThemeModel:
 
                 sess = load_session(path)
             else:
-                bert = AutoModelForSequenceClassification.from_pretrained(
-                    str(path), local_files_only=True, dtype=torch.float32).eval()
+                bert = load_offline(AutoModelForSequenceClassification, path).eval()
         if meta.get("tfidf_weight", 0) > 0 or meta["architecture"] == "tfidf":
             tfidf = TfidfThemeModel.load(path, tuple(meta["themes"]))
         return cls(path, meta, labels, bert, tok, tfidf, sess)

@@ -45,6 +45,7 @@ def _fit_tfidf(cfg, train, dev, themes):
 
 def _load_bert(base_model: str | None, init_from: str | None, themes, random_init: bool):
     from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+    from xinwen.models.bert import load_offline
 
     src = init_from or base_model or bundled_model("base_model")
     if src is None:
@@ -57,7 +58,7 @@ def _load_bert(base_model: str | None, init_from: str | None, themes, random_ini
         config = AutoConfig.from_pretrained(src, local_files_only=True, **kw)
         # float32 whatever dtype the base was stored in (the shipped base is fp16 on disk)
         return AutoModelForSequenceClassification.from_config(config).float(), tok, src
-    model = AutoModelForSequenceClassification.from_pretrained(src, local_files_only=True, dtype=torch.float32, **kw)
+    model = load_offline(AutoModelForSequenceClassification, src, **kw)
     return model, tok, src
 
 
