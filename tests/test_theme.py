@@ -167,6 +167,15 @@ def test_evaluate_writes_report_and_compares(labelled_files, tmp_path):
     metrics = json.loads((tmp_path / "rep" / "metrics.json").read_text())
     assert metrics["model"]["macro_f1"] == pytest.approx(res["model"]["macro_f1"])
     assert (tmp_path / "rep" / "confusion_model.png").exists() and (tmp_path / "rep" / "confusion_compare.png").exists()
+    from xinwen.training.theme_card import add_comparison
+
+    card = (a / "README.md").read_text(encoding="utf-8")
+    table = add_comparison(a, {"unigrams, C 1": b})
+    assert (a / "README.md").read_text(encoding="utf-8") == card + table
+    rows = [r for r in table.splitlines() if r.startswith(("| this model", "| unigrams"))]
+    for row, d in zip(rows, (a, b)):
+        assert f"| {json.loads((d / 'metrics.json').read_text())['macro_f1']:.3f} |" in row
+    assert len(rows) == 2 and "| yes |" not in table  # neither run is from random init
 
 
 def test_evaluate_says_when_the_data_is_not_held_out(tiny_base, labelled_files, tmp_path):

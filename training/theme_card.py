@@ -68,13 +68,13 @@ Per class ({metrics.get('held_out', 'dev')}):
     (out / "README.md").write_text(card, encoding="utf-8")
 
 
-def add_comparison(model_dir: str | Path, others: dict[str, str | Path]) -> str:
-    """Append a dev-metrics table of other runs (e.g. the same recipe from random init) to the card."""
+def comparison_rows(runs: dict[str, str | Path]) -> list[str]:
+    """One card-table row per named run folder: its base, BERT-only and blended macro-F1, and where
+    they were measured, so runs made at different times can join one table."""
     import json
 
-    model_dir = Path(model_dir)
     rows = []
-    for name, d in {"this model": model_dir, **others}.items():
+    for name, d in runs.items():
         m = json.loads((Path(d) / "metrics.json").read_text())
         meta = json.loads((Path(d) / "xinwen.json").read_text())
         data = json.loads((Path(d) / "data.json").read_text())
@@ -85,8 +85,14 @@ def add_comparison(model_dir: str | Path, others: dict[str, str | Path]) -> str:
         rows.append(f"| {name} | {base} | {'yes' if data.get('random_init') else 'no'} | "
                     f"{_bert_only(meta):.3f} | {meta.get('tfidf_weight', 0):.1f} | "
                     f"{m['macro_f1']:.3f} | {m.get('held_out', 'dev (also used for tuning)')} | {hist} |")
+    return rows
+
+
+def add_comparison(model_dir: str | Path, others: dict[str, str | Path]) -> str:
+    """Append a dev-metrics table of other runs (e.g. the same recipe from random init) to the card."""
+    rows = comparison_rows({"this model": model_dir, **others})
     table = ("\n## Same recipe, other starting points and tuning\n\n| run | base | random init | BERT-only macro-F1 | "
              "TF-IDF weight | macro-F1 | measured on | per-epoch BERT macro-F1 |\n|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
-    card = model_dir / "README.md"
+    card = Path(model_dir) / "README.md"
     card.write_text(card.read_text(encoding="utf-8") + table, encoding="utf-8")
     return table
