@@ -69,8 +69,13 @@ def test_the_readme_run_command_on_the_bundled_page(tmp_path):
 
     from xinwen.cli import app
 
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    third = readme.split("```bash\n", 1)[1].split("```", 1)[0].splitlines()[2].split()
+    assert third[0] == ".venv/bin/xinwen" and third[1:3] == ["run", "examples/hunan-daily-2022-regional-page.txt"]
     out, html = tmp_path / "articles.jsonl", tmp_path / "brief.html"
-    r = CliRunner().invoke(app, ["run", str(PAGE), "-o", str(out), "--report", str(html)])
+    to = {"-o": str(out), "--report": str(html)}  # the README's own options, written under tmp_path
+    assert third[3::2] == list(to)
+    r = CliRunner().invoke(app, ["run", str(PAGE), *(x for flag in third[3::2] for x in (flag, to[flag]))])
     assert r.exit_code == 0, r.output
     recs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert len(recs) == 7 and all(x["theme"] and x["digest"] for x in recs)
