@@ -26,15 +26,10 @@ def load_offline(auto_cls: Any, path: str | Path, **kw: Any) -> torch.nn.Module:
     """`auto_cls.from_pretrained` as xinwen always calls it: local files only (there is no hub to
     reach), float32 whatever dtype the folder stores (the shipped base is fp16 on disk), and without
     transformers' own tqdm bar, which would break into our rich progress lines on stderr."""
-    from transformers.utils import logging as hf_logging
+    from xinwen.ui import no_library_bars
 
-    was = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
-    try:
+    with no_library_bars():
         return auto_cls.from_pretrained(str(path), local_files_only=True, dtype=torch.float32, **kw)
-    finally:
-        if was:
-            hf_logging.enable_progress_bar()
 
 
 def load_masked_lm(path: str | Path) -> tuple[torch.nn.Module, Any]:

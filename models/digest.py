@@ -101,6 +101,8 @@ class DigestRanker:
     @classmethod
     def from_pretrained(cls, path: str | Path) -> DigestRanker:
         path = Path(path)
+        if not (path / "digest.json").exists():
+            raise FileNotFoundError(f"{path}: not a xinwen digest model (no digest.json)")
         meta = json.loads((path / "digest.json").read_text())
         if meta.get("features") != FEATURES or meta.get("features_version", 1) != FEATURES_VERSION:
             raise ValueError(f"{path}: digest model was trained on other features; retrain it")

@@ -126,6 +126,21 @@ def test_odd_record_files_get_one_line_each(tmp_path):
     ]
 
 
+def test_a_wrong_model_folder_is_one_line_and_exit_2(tmp_path, labelled_files):
+    """Not a traceback: the folder named, what it lacks."""
+    tr, _ = labelled_files
+    (tmp_path / "empty").mkdir()
+    for args, msg in ((["classify", str(tr), "--model", str(tmp_path / "nope")], "not a xinwen theme model"),
+                      (["summarize", str(tr), "--model", str(tmp_path / "empty")], "not a xinwen digest model"),
+                      (["evaluate", "--data", str(tr), "--model", str(tmp_path / "empty")], "not a xinwen theme model"),
+                      (["run", str(tr), "-o", str(tmp_path / "o.jsonl"), "--model", str(tmp_path / "nope")],
+                       "not a xinwen theme model"),
+                      (["classify", str(tr), "--backend", "gpu"], "unknown backend 'gpu'")):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 2 and len(r.stderr.splitlines()) == 1 and msg in r.stderr, (args, r.stderr)
+        assert "Traceback" not in r.output
+
+
 def test_train_refuses_bad_labels(tmp_path):
     f = tmp_path / "bad.jsonl"
     f.write_text('{"text": "内容", "primary": "sport"}\n', encoding="utf-8")

@@ -15,6 +15,7 @@ from xinwen.inference.encoding import InputError, decode_bytes
 from xinwen.inference.sources import csv_rows
 
 from xinwen.settings import Labels, load_labels
+from xinwen.ui import no_library_bars
 
 
 class DataError(ValueError):
@@ -97,7 +98,8 @@ def load_labelled(path: str | Path, labels: Labels | None = None, warn=print) ->
     """Validate, then load through the standard `datasets` JSON/CSV loader."""
     records = validate(path, labels, warn)
     kind = "csv" if str(path).lower().endswith(".csv") else "json"
-    ds = load_dataset(kind, data_files=str(path), split="train")
+    with no_library_bars():
+        ds = load_dataset(kind, data_files=str(path), split="train")
     keep = {"id", "title", "text", "primary", "labels"}
     ds = ds.remove_columns([c for c in ds.column_names if c not in keep])
     if len(ds) != len(records):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -12,6 +14,27 @@ from xinwen.settings import BUNDLED, bundled_model
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="xinwen: Chinese newspaper pages in; segmented, theme-tagged, digested articles out.")
+
+
+def _report_error(msg: str) -> None:
+    from xinwen.ui import stderr
+
+    stderr.print(f"[red]error[/red] {msg}", highlight=False, soft_wrap=True)
+
+
+def _one_line_errors(fn: Callable) -> Callable:
+    """A missing or wrong model folder, bad training data, a bad option value: one `error` line and
+    exit 2 instead of a traceback (those are the user's to fix; anything else still shows its trace)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (FileNotFoundError, NotADirectoryError, ValueError) as e:
+            _report_error(str(e))
+            raise typer.Exit(2) from None
+
+    return wrapper
 
 
 def _version(value: bool) -> None:
@@ -38,6 +61,7 @@ def info(as_json: bool = typer.Option(False, "--json", help="Machine-readable ou
 
 
 @app.command()
+@_one_line_errors
 def pretrain(
     corpus: list[Path] = typer.Option(
         ..., "--corpus", help="JSONL(.gz), CSV or text files, or one shard folder from `xinwen pretokenize`.", exists=True),
@@ -58,6 +82,7 @@ def pretrain(
 
 
 @app.command()
+@_one_line_errors
 def pretokenize(
     corpus: list[Path] = typer.Option(..., "--corpus", help="JSONL(.gz), CSV or text files.", exists=True),
     tokenizer: Path = typer.Option(..., "--tokenizer", help="Folder with tokenizer files (e.g. a base model).", exists=True),
@@ -73,13 +98,8 @@ def pretokenize(
     typer.echo(json.dumps({k: meta[k] for k in ("items", "windows", "tokens", "eval_windows")}))
 
 
-def _report_error(msg: str) -> None:
-    from xinwen.ui import stderr
-
-    stderr.print(f"[red]error[/red] {msg}", highlight=False, soft_wrap=True)
-
-
 @app.command()
+@_one_line_errors
 def segment(
     inputs: list[str] = typer.Argument(..., help="Page text files, PDFs, directories, globs, or - for stdin."),
     out: Path | None = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: JSONL on stdout)."),
@@ -103,6 +123,7 @@ def segment(
 
 
 @app.command()
+@_one_line_errors
 def train(
     train_file: list[Path] = typer.Option(..., "--train", exists=True,
                                           help="Labelled JSONL/CSV; repeat to add files (e.g. self-training labels)."),
@@ -120,21 +141,17 @@ def train(
     seed: int | None = typer.Option(None, "--seed", help="Override the config's seed."),
 ) -> None:
     """Train a theme model on labelled articles (held-out metrics saved with it)."""
-    from xinwen.training.labelled import DataError
     from xinwen.training.theme_train import train_theme
 
-    try:
-        m = train_theme([str(f) for f in train_file], str(dev_file) if dev_file else None, str(out),
-                        str(config) if config else None, base_model, init_from, random_init,
-                        overrides={k: v for k, v in (("architecture", architecture), ("seed", seed)) if v is not None},
-                        folds=folds)
-    except (DataError, ValueError) as e:
-        _report_error(str(e))
-        raise typer.Exit(2) from None
+    m = train_theme([str(f) for f in train_file], str(dev_file) if dev_file else None, str(out),
+                    str(config) if config else None, base_model, init_from, random_init,
+                    overrides={k: v for k, v in (("architecture", architecture), ("seed", seed)) if v is not None},
+                    folds=folds)
     typer.echo(json.dumps({k: m[k] for k in ("accuracy", "macro_f1", "micro_f1_multilabel", "ece")}))
 
 
 @app.command("pseudo-label")
+@_one_line_errors
 def pseudo_label(
     corpus: list[Path] = typer.Option(..., "--corpus", exists=True, help="Unlabelled JSONL(.gz)/CSV news."),
     out: Path = typer.Option(..., "-o", "--out", help="Labelled JSONL to write (use with a second --train)."),
@@ -152,6 +169,7 @@ def pseudo_label(
 
 
 @app.command()
+@_one_line_errors
 def evaluate(
     model: str | None = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
     data: Path = typer.Option(..., "--data", exists=True, help="Labelled JSONL/CSV."),
@@ -174,6 +192,7 @@ def evaluate(
 
 
 @app.command()
+@_one_line_errors
 def classify(
     inputs: list[str] = typer.Argument(..., help="Article JSONL/CSV, or pages (text/PDF), dirs, globs, -."),
     out: Path | None = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: stdout)."),
@@ -189,6 +208,7 @@ def classify(
 
 
 @app.command()
+@_one_line_errors
 def summarize(
     inputs: list[str] = typer.Argument(..., help="Article JSONL/CSV, or pages (text/PDF), dirs, globs, -."),
     out: Path | None = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: stdout)."),
@@ -199,16 +219,13 @@ def summarize(
     """Add a headline-length extractive digest to each article."""
     from xinwen.inference.pipeline import Pipeline
 
-    try:
-        p = Pipeline(classify=False, digest_method=method, digest_model=model, max_chars=max_chars)
-    except (ValueError, FileNotFoundError) as e:
-        _report_error(str(e))
-        raise typer.Exit(2) from None
+    p = Pipeline(classify=False, digest_method=method, digest_model=model, max_chars=max_chars)
     if p.process(inputs, out, on_error=_report_error) == 0:
         raise typer.Exit(1)
 
 
 @app.command("train-digest")
+@_one_line_errors
 def train_digest(
     corpus: list[Path] = typer.Option(..., "--corpus", exists=True, help="JSONL(.gz)/CSV with title and text."),
     out: Path = typer.Option(..., "-o", "--out", help="Output digest model folder."),
@@ -222,6 +239,7 @@ def train_digest(
 
 
 @app.command("evaluate-digest")
+@_one_line_errors
 def evaluate_digest(
     data: Path = typer.Option(..., "--data", exists=True, help="JSONL/CSV records with title and text."),
     report: Path | None = typer.Option(None, "--report", help="Folder for metrics.json and report.md."),
@@ -240,6 +258,7 @@ def evaluate_digest(
 
 
 @app.command()
+@_one_line_errors
 def run(
     inputs: list[str] = typer.Argument(..., help="Pages (text/PDF), article JSONL/CSV, dirs, globs."),
     out: Path = typer.Option(..., "-o", "--out", help=".jsonl or .csv; errors go to <stem>.errors.jsonl."),
@@ -263,6 +282,7 @@ def run(
 
 
 @app.command()
+@_one_line_errors
 def export(
     model: str = typer.Option(..., "--model", help="BERT theme model folder."),
     onnx: bool = typer.Option(True, "--onnx/--no-onnx", help="Write an ONNX Runtime version."),
@@ -278,6 +298,7 @@ def export(
 
 
 @app.command()
+@_one_line_errors
 def package(
     kind: str = typer.Argument(..., help="base_model | theme_model | digest_model"),
     src: Path = typer.Argument(..., exists=True, help="Trained model folder."),
