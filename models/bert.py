@@ -32,6 +32,16 @@ def load_offline(auto_cls: Any, path: str | Path, **kw: Any) -> torch.nn.Module:
         return auto_cls.from_pretrained(str(path), local_files_only=True, dtype=torch.float32, **kw)
 
 
+def save_hf_folder(model: torch.nn.Module, tokenizer: Any, out_dir: str | Path) -> None:
+    """`save_pretrained` of a model and its tokenizer into one standard folder, without
+    transformers' `Writing model shards` bar (the pair `load_offline` reads back)."""
+    from xinwen.ui import no_library_bars
+
+    with no_library_bars():
+        model.save_pretrained(str(out_dir))
+    tokenizer.save_pretrained(str(out_dir))
+
+
 def load_masked_lm(path: str | Path) -> tuple[torch.nn.Module, Any]:
     """Load a masked LM and its tokenizer from a local folder, offline, as float32."""
     tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
@@ -56,10 +66,9 @@ def save_half(model: torch.nn.Module, tokenizer: Any, out_dir: str | Path) -> No
     out_dir.mkdir(parents=True, exist_ok=True)
     half = model.to(torch.float16)
     try:
-        half.save_pretrained(str(out_dir))
+        save_hf_folder(half, tokenizer, out_dir)
     finally:
         model.to(torch.float32)
-    tokenizer.save_pretrained(str(out_dir))
     # fp16 is only how the bytes are stored: the config must not tell loaders to compute in
     # fp16 (from_config / dtype="auto" would build a half-precision model, very slow on CPU)
     cfg = out_dir / "config.json"

@@ -21,7 +21,7 @@ import torch
 import yaml
 from safetensors.torch import load_model, save_model
 from transformers import AutoTokenizer
-from xinwen.models.bert import masked_lm_logits, new_masked_lm
+from xinwen.models.bert import masked_lm_logits, new_masked_lm, save_hf_folder
 from xinwen.models.tokenizer import train_tokenizer
 from xinwen.training.corpus import item_text
 from xinwen.training.masking import mask_batch
@@ -349,8 +349,7 @@ class Pretrainer:
         """Write the standard Hugging Face folder, metrics.json, curve and model card."""
         final = self.evaluate()
         self.history["eval"].append({"step": self.step, **final})
-        self.model.save_pretrained(str(self.out))
-        self.tokenizer.save_pretrained(str(self.out))
+        save_hf_folder(self.model, self.tokenizer, self.out)
         tokens_seen = self.step * self.tcfg["batch_size"] * self.tcfg["grad_accum"] * self.tcfg["seq_len"]
         metrics = {
             "step": self.step, "minutes": round(self.elapsed / 60, 1), "tokens_seen_upper_bound": tokens_seen,

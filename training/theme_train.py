@@ -149,8 +149,9 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
         history = history or fit_history
         meta.update(max_length=cfg["bert"]["max_length"], head_fraction=cfg["bert"]["head_fraction"], base_model=src,
                     primary_loss=float(cfg["bert"].get("primary_loss", 0.0)))
-        model.save_pretrained(str(out))
-        tok.save_pretrained(str(out))
+        from xinwen.models.bert import save_hf_folder
+
+        save_hf_folder(model, tok, out)
     if not folds:
         w, th, bert_only = _choose_blend(dev_bert, tfidf_dev, dev["primary"], themes, other, ensemble)
     if is_bert:
