@@ -43,6 +43,11 @@ xinwen train --train "$THEMES/train.jsonl" --train "$THEMES/dev.jsonl" --folds 4
 #    and runs/theme_cv_pl (train, dev held out: 0.872 against theme_cv_v3's 0.890)
 python -c "from xinwen.training.theme_card import add_comparison as a; print(a('runs/theme_v3', {'this recipe, train only': 'runs/theme_cv_v3', '256 tokens, char TF-IDF one-vs-rest (shipped before)': 'runs/theme_all256', '128 tokens, train + dev': 'runs/theme_all', '128 tokens, train only': 'runs/theme_cv', 'dev-tuned, first CPU base, 128 tokens': 'runs/theme_base', 'dev-tuned, random init, 128 tokens': 'runs/theme_random', 'tfidf only, dev-tuned': 'runs/tfidf'}))"
 xinwen package theme_model runs/theme_v3
+#    base against random init with today's recipe, same command; rows added to the card afterwards with
+#    training/theme_card.comparison_rows (the card's table above was already written)
+xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" -o runs/theme_base256
+xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --random-init -o runs/theme_random256
+python -c "from xinwen.training.theme_card import comparison_rows as r; print('\n'.join(r({'dev-tuned, shipped base, 256 tokens': 'runs/theme_base256', 'dev-tuned, random init, 256 tokens': 'runs/theme_random256'})))"
 xinwen export --model xinwen/assets/theme --onnx --quantize int8
 rm -f xinwen/assets/theme/onnx/model.onnx   # ship the int8 graph only (the fp32 one is 4x larger)
 
