@@ -139,6 +139,8 @@ def test_a_wrong_model_folder_is_one_line_and_exit_2(tmp_path, labelled_files):
         r = runner.invoke(app, args)
         assert r.exit_code == 2 and len(r.stderr.splitlines()) == 1 and msg in r.stderr, (args, r.stderr)
         assert "Traceback" not in r.output
+    r = runner.invoke(app, ["classify", str(tr), "--model", str(tmp_path / "nope")], env={"XINWEN_DEBUG": "1"})
+    assert isinstance(r.exception, FileNotFoundError)  # the traceback, for a bug report
 
 
 def test_train_refuses_bad_labels(tmp_path):

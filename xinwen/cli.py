@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,13 +25,16 @@ def _report_error(msg: str) -> None:
 
 def _one_line_errors(fn: Callable) -> Callable:
     """A missing or wrong model folder, bad training data, a bad option value: one `error` line and
-    exit 2 instead of a traceback (those are the user's to fix; anything else still shows its trace)."""
+    exit 2 instead of a traceback, since those are the user's to fix. `XINWEN_DEBUG=1` shows the
+    traceback instead (a ValueError can also be a bug)."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except (FileNotFoundError, NotADirectoryError, ValueError) as e:
+            if os.environ.get("XINWEN_DEBUG"):
+                raise
             _report_error(str(e))
             raise typer.Exit(2) from None
 
