@@ -19,7 +19,7 @@ from pathlib import Path
 from xinwen.inference.encoding import InputError, decode_bytes
 from xinwen.inference.lines import Line
 
-from xinwen.ui import warn
+from xinwen.ui import warn as ui_warn
 
 PAGE_EXT = {".txt", ".text", ".pdf", ""}
 RECORD_EXT = {".jsonl", ".json", ".csv"}
@@ -35,7 +35,7 @@ class Page:
     articles: list | None = None  # already segmented by layout (PDF pages)
 
 
-def expand_inputs(inputs: list[str], warn: Callable[[str], None] = warn) -> Iterator[str]:
+def expand_inputs(inputs: list[str], warn: Callable[[str], None] = ui_warn) -> Iterator[str]:
     """Files as given, directories walked (sorted; only the page and record types, so a folder's
     HTML report or notes are not read as pages, and `warn` names what was left out), globs
     expanded; `-` is stdin."""

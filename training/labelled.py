@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from datasets import Dataset, load_dataset
@@ -15,7 +16,7 @@ from xinwen.inference.encoding import InputError, decode_bytes
 from xinwen.inference.sources import csv_rows
 
 from xinwen.settings import Labels, load_labels
-from xinwen.ui import no_library_bars
+from xinwen.ui import no_library_bars, warn
 
 
 class DataError(ValueError):
@@ -49,7 +50,7 @@ def _labels_of(rec: dict) -> list[str]:
     return [str(x).strip() for x in (raw or [])]
 
 
-def validate(path: str | Path, labels: Labels | None = None, warn=print) -> list[dict]:
+def validate(path: str | Path, labels: Labels | None = None, warn: Callable[[str], None] = warn) -> list[dict]:
     """Return clean records `{id, title, text, primary, labels}` or raise DataError listing every problem."""
     labels = labels or load_labels()
     path = Path(path)
@@ -90,11 +91,11 @@ def validate(path: str | Path, labels: Labels | None = None, warn=print) -> list
         raise DataError(f"{len(problems)} bad record(s); nothing was trained:\n{shown}")
     for rid, c in ids.items():
         if c > 1:
-            warn(f"warning: {path}: id {rid!r} appears {c} times")
+            warn(f"{path}: id {rid!r} appears {c} times")
     return records
 
 
-def load_labelled(path: str | Path, labels: Labels | None = None, warn=print) -> Dataset:
+def load_labelled(path: str | Path, labels: Labels | None = None, warn: Callable[[str], None] = warn) -> Dataset:
     """Validate, then load through the standard `datasets` JSON/CSV loader."""
     records = validate(path, labels, warn)
     kind = "csv" if str(path).lower().endswith(".csv") else "json"

@@ -25,7 +25,8 @@ from xinwen.training.seen import write_seen
 from xinwen.training.theme_card import write_theme_card
 
 from xinwen.settings import bundled_model, file_sha256, load_config, load_labels
-from xinwen.ui import log_line, progress_bar, stderr
+from xinwen.ui import log_line, progress_bar
+from xinwen.ui import warn as ui_warn
 
 
 def _targets(ds, themes) -> np.ndarray:
@@ -116,7 +117,7 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    warn = (lambda m: stderr.print(m, soft_wrap=True)) if not quiet else (lambda m: None)
+    warn = ui_warn if not quiet else (lambda m: None)
     train, train_paths = _load_train(train_path, labels, warn)
     dev = load_labelled(dev_path, labels, warn) if dev_path else None
     out = Path(out_dir)
