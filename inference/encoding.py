@@ -1,7 +1,10 @@
 """Decode page text in any common Chinese encoding, refusing what is not text.
 
-Order matters: BOMs are certain, UTF-8 is strict enough to be a reliable test, and
-GB18030 (a superset of GBK and GB2312) is the usual fallback for mainland files.
+Order matters: BOMs are certain, UTF-8 is strict enough to be a reliable test. After that,
+GB18030 (a superset of GBK and GB2312, the usual encoding of mainland files) and Big5 (Taiwan
+and Hong Kong papers) both accept much of each other's bytes, so each reading is scored by how
+much of it is the common characters of its own encoding: mojibake is rare characters, kana and
+box drawing. UTF-16 without a byte-order mark is recognised by its NUL bytes.
 """
 
 from __future__ import annotations
@@ -23,13 +26,60 @@ def decode_bytes(data: bytes, name: str) -> str:
             except UnicodeDecodeError as e:
                 raise InputError(f"{name}: not valid {enc} despite its byte-order mark ({e.reason})") from None
     if b"\x00" in data[:4096]:
-        raise InputError(f"{name}: binary file (NUL bytes), not page text")
-    for enc in ("utf-8", "gb18030"):
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise InputError(f"{name}: binary file (NUL bytes), not page text")
+        return _check_text(text, name)
+    try:
+        return _check_text(data.decode("utf-8"), name)
+    except UnicodeDecodeError:
+        pass
+    readings = []
+    for enc, common in (("gb18030", _common_gb), ("big5hkscs", _common_big5)):
         try:
-            return _check_text(data.decode(enc), name)
+            text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise InputError(f"{name}: not UTF-8, UTF-16 or GB18030/GBK text")
+        readings.append((_commonness(text, common), text))
+    if not readings:
+        raise InputError(f"{name}: not UTF-8, UTF-16, GB18030/GBK or Big5 text")
+    return _check_text(max(readings, key=lambda r: r[0])[1], name)  # a tie keeps GB18030
+
+
+def _common_gb(c: str) -> bool:
+    try:
+        c.encode("gb2312")  # the 6,763 everyday simplified characters
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _common_big5(c: str) -> bool:
+    try:
+        b = c.encode("big5")
+    except UnicodeEncodeError:
+        return False
+    return len(b) == 2 and 0xA440 <= int.from_bytes(b, "big") <= 0xC67E  # Big5 level 1: frequent characters
+
+
+def _commonness(text: str, common) -> float:
+    """Share of the non-ASCII characters that are common hanzi in the encoding they came from."""
+    wide = [c for c in text[:20000] if ord(c) > 127]
+    return sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" and common(c)) / max(len(wide), 1)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 whose line breaks and ASCII put NUL bytes all on one side; None if not that."""
+    head = data[:4096]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    enc = "utf-16-le" if odd > 2 * even else "utf-16-be" if even > 2 * odd else None
+    if enc is None or len(data) % 2:
+        return None
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError:
+        return None
+    return text if _commonness(text, _common_gb) + _commonness(text, _common_big5) > 0.3 else None
 
 
 def _check_text(text: str, name: str) -> str:

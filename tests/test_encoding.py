@@ -17,6 +17,19 @@ def test_common_chinese_encodings_decode(data):
     assert decode_bytes(data, "x.txt") == TEXT
 
 
+TRADITIONAL = "台北市政府今日宣布，將投資新臺幣三十億元興建捷運延伸線。\n市長表示，工程預計明年動工。"
+
+
+@pytest.mark.parametrize("text,enc", [
+    (TRADITIONAL, "big5"),  # Big5 bytes also decode as GB18030, into rare characters and kana
+    (TRADITIONAL, "cp950"),
+    (TEXT, "utf-16-le"),  # no byte-order mark: told by the NUL bytes of its ASCII
+    (TEXT, "utf-16-be"),
+])
+def test_big5_and_utf16_without_bom_decode(text, enc):
+    assert decode_bytes(text.encode(enc), "x.txt") == text
+
+
 @pytest.mark.parametrize("data,msg", [
     (b"", "empty"),
     (b"   \n\n", "empty"),
