@@ -140,6 +140,21 @@ def _read_order(boxes: list[list[TLine]], col_width: float) -> list[TLine]:
     return sorted(lines, key=lambda x: (round(x.x0 / (col_width * 0.8)), -x.y1))
 
 
+def _edges(lines: list[TLine], col_width: float) -> tuple[list[bool], list[bool]]:
+    """Which lines are indented (a paragraph's first: two characters in, not the wider step of
+    text run around a picture) and which reach the right edge, each against its neighbours in
+    the same column: a column narrows beside a picture, so one edge for it would not do, and
+    a line where it narrows is full when it reaches either neighbour's edge."""
+    key = [round(x.x0 / (col_width * 0.8)) for x in lines]
+    indented, full = [], []
+    for i, x in enumerate(lines):
+        near = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines) and key[j] == key[i]]
+        left = min((y.x0 for y in near), default=x.x0)
+        indented.append(1.5 * x.size < x.x0 - left < 3 * x.size)
+        full.append(not near or any(y.x1 - x.x1 < 0.5 * x.size for y in near))
+    return indented, full
+
+
 def _is_vertical(b: Block) -> bool:
     return len(b.lines) > 2 and all(len(repair_spacing(x.text)) <= 2 for x in b.lines)
 
@@ -202,8 +217,11 @@ def _owner(box: list[TLine], blocks: list[Block], col: float, rules: Rules | Non
             cands.append((blk.y0 - top, i))
     if cands:
         return min(cands)[1]
+    bottom = min(x.y0 for x in box)
+    # nor when falling back on the nearest block (a column running on below a vertical title)
+    open_ = [i for i in pool if not rules.separated(x0, x1, blocks[i].y1, bottom) and not rules.separated(x0, x1, top, blocks[i].y0)]
     cx = (x0 + x1) / 2
-    return min(pool, key=lambda i: abs((blocks[i].x0 + blocks[i].x1) / 2 - cx) + abs(blocks[i].y0 - top))
+    return min(open_ or pool, key=lambda i: abs((blocks[i].x0 + blocks[i].x1) / 2 - cx) + abs(blocks[i].y0 - top))
 
 
 def _author_lines(lines: list[TLine], body: float) -> tuple[list[TLine], list[TLine]]:
@@ -256,7 +274,7 @@ def segment_pdf_page(page) -> list[Article]:
         if byl:
             raw = " ".join(x.text for x in byl)
             byline = byline_of(raw) or byline_names(repair_spacing(raw, keep_phrase_spaces=True))
-        text = "\n".join(paragraphs([x.text for x in rest]))
+        text = "\n".join(paragraphs([x.text for x in rest], *_edges(rest, col)))
         if text:
             arts.append(Article(kicker=kicker, title=title, subtitle=subtitle, byline=byline, text=text))
     return arts

@@ -16,6 +16,7 @@ _CJKP = f"[{CJK}{FULLWIDTH_PUNCT}]"
 _SPACE_CJK_LEFT = re.compile(f"(?<={_CJKP})[ \\t\\u3000\\u00a0]+")
 _SPACE_CJK_RIGHT = re.compile(f"[ \\t\\u3000\\u00a0]+(?={_CJKP})")
 _LETTER_SPACED_RUN = re.compile(f"(?:(?<=\\s)|^){_CJKP}(?:[ \\u3000]{_CJKP}){{2,}}(?=\\s|$)")
+_CJK_GAP = re.compile(f"{_CJKP}[ \\u3000]+(?={_CJKP})")
 
 SENTENCE_END = "。！？!?…"
 CLOSERS = "”’」』）)》】"
@@ -76,14 +77,27 @@ def join_lines(lines: list[str]) -> str:
     return out
 
 
-def paragraphs(lines: list[str]) -> list[str]:
+def letter_spaced(line: str) -> bool:
+    """A justified line whose few letters were spread over the column (`中 指 出 ：“ 经 过`)."""
+    return len(_CJK_GAP.findall(line)) >= 3
+
+
+def paragraphs(lines: list[str], indented: list[bool] | None = None, full: list[bool] | None = None) -> list[str]:
     """Group column lines into paragraphs.
 
     A paragraph ends on a line that ends a sentence and stops clearly short of the column
     width (measured locally, since one page mixes column widths); a line may never end on
     an opening bracket nor a new paragraph start with closing punctuation (kinsoku).
+    Widths are of the letters, not of the spaces a justified line was spread with: those
+    made a full line beside a letter-spaced one look short (`习近平同志在党的十九大报告` ⏎
+    `中 指 出 ：“ 经 过 …`), and a letter-spaced line is full by definition.
+
+    A PDF knows more than a dump: `indented` lines start a paragraph and `full` lines reach
+    the column's right edge, so a paragraph that ends on a full line is still found.
     """
-    widths = [display_width(x) for x in lines]
+    widths = [display_width(repair_spacing(x)) for x in lines]
+    spread = [letter_spaced(x) for x in lines]
+    filled = [i for i, x in enumerate(lines) if x.strip()]
     paras: list[list[str]] = []
     cur: list[str] = []
     for i, line in enumerate(lines):
@@ -93,15 +107,20 @@ def paragraphs(lines: list[str]) -> list[str]:
         if cur and s[0] in NO_LINE_START:
             cur.append(s)
             continue
-        nxt = widths[i + 1] if i + 1 < len(lines) else 0.0
-        prv = widths[i - 1] if i > 0 else 0.0
-        col = max(nxt, prv)
+        if cur and indented and indented[i] and cur[-1][-1] not in NO_LINE_END:
+            paras.append(cur)
+            cur = []
+        k = filled.index(i)
+        col = max((widths[j] + 1.5 * spread[j] for j in filled[max(k - 1, 0) : k] + filled[k + 1 : k + 2]), default=0.0)
+        if cur and ends_sentence(cur[-1]) and spread[i] and widths[i] <= col - 1.5:
+            paras.append(cur)  # spread over a column it does not fill: the indented first line
+            cur = []
         if cur and ends_sentence(cur[-1]) and not re.search(r"[，。；、]", s) and widths[i] < col * 0.6:
             paras.append(cur)  # a short unpunctuated line after a sentence end: a subhead
             cur = []
         cur.append(s)
-        short = widths[i] < col - 1.0 or col == 0.0
-        if s[-1] not in NO_LINE_END and (ends_sentence(s) and short or widths[i] < col * 0.6 and s[-1] not in "，、"):
+        short = not full[i] if full else not spread[i] and (widths[i] < col - 1.0 or col == 0.0)
+        if s[-1] not in NO_LINE_END and (ends_sentence(s) and short or short and widths[i] < col * 0.6 and s[-1] not in "，、"):
             paras.append(cur)
             cur = []
     if cur:

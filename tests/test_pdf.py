@@ -72,3 +72,48 @@ def test_an_authors_name_set_beside_the_title_or_down_a_column_is_the_byline():
     assert "".join(x.text for x in got) == "樊丽明" and rest == body
     big = [TLine(0, 0, 50, 12, 12.9, "重点任务")]  # a subhead, set larger than a byline
     assert _author_lines(body + big, 8.3) == ([], body + big)
+
+
+def test_pdf_paragraphs_follow_the_indent_and_the_right_edge(tmp_path):
+    """The first paragraph ends on a full line (`。` at the edge): only the second's two-character
+    indent tells. Beside a picture the column narrows; those short lines are not paragraph ends."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    first = "今年以来高新区新引进亿元以上产业项目十五个总投资规模达一百二十四亿元园区实施审。"
+    second = "交警大队在集市路口开展一盔一带宣传劝导对未戴安全头盔未系安全带的驾驶人进行教育查处酒驾醉驾行为"  # 18 + 12 + 12 + 5
+    assert len(first) % 20 == 0
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    f = tmp_path / "page.pdf"
+    c = canvas.Canvas(str(f), pagesize=A4)
+    w, h = A4
+    c.setFont("STSong-Light", 22)
+    c.drawString(40, h - 80, "高新区新引进亿元项目")
+    c.setFont("STSong-Light", 10)
+    rows = [(40, first[i : i + 20]) for i in range(0, len(first), 20)]
+    rows.append((60, second[:18]))
+    rest = second[18:]
+    rows += [(40, rest[i : i + 12]) for i in range(0, 24, 12)]  # 12 a line beside a picture
+    rows += [(40, rest[i : i + 20]) for i in range(24, len(rest), 20)]
+    for k, (x, text) in enumerate(rows):
+        c.drawString(x, h - 120 - 14 * k, text)
+    c.rect(170, h - 120 - 14 * (len(rows) - 3), 60, 30)
+    c.showPage()
+    c.save()
+    (page,) = read_pages(str(f))
+    assert page.articles[0].text.split("\n") == [first, second]
+
+
+def test_a_column_running_on_below_a_vertical_title_is_not_taken_across_a_rule():
+    """rmrb20180123: the last column of `用做实体现学习成效` (a vertical title) sits far below
+    its title; the nearest headline is the next article's, under a drawn rule."""
+    from xinwen.inference.pdf_layout import Block, Rules, TLine, _owner
+
+    vertical = Block([TLine(952, 1308 - 50 * i, 991, 1348 - 50 * i, 40, ch) for i, ch in enumerate("用做实体现学习成效")])
+    below = Block([TLine(719, 225, 1000, 254, 28, "让红船精神放射时代光芒")])
+    box = [TLine(711, 587 - 12 * i, 1012, 596 - 12 * i, 8.3, "深入把握新征程，坚决做勤勉实干者。") for i in range(20)]
+    rule = Rules(hlines=[(721, 1000, 285)])
+    assert _owner(box, [vertical, below], 154, rule) == 0
+    assert _owner(box, [vertical, below], 154, Rules()) == 1  # without the rule, the nearer one
