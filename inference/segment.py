@@ -90,7 +90,8 @@ def _take_headline(cur: _Cursor) -> list[str]:
     block = [head(first)]
     k = 1
     nxt = cur.peek(k)
-    if re.search(r"[：:]", block[0]) and nxt is not None and headline_like(nxt) and not re.search(r"[：:]", nxt.text):
+    if (re.search(r"[：:]", block[0]) and nxt is not None and headline_like(nxt) and not re.search(r"[：:]", nxt.text)
+            and not is_person_name(repair_spacing(nxt.text))):  # `新时代：…奋进新目标` + `陈曙光` is title + author
         block[0] += head(nxt)
         k += 1
     nxt = cur.peek(k)
@@ -238,7 +239,7 @@ def segment_ordered(raw: Iterable[Line], headlines: str) -> list[Article]:
         if starts_block or (headline_like(line) and _is_strong_block(cur, art.body_lines)):
             i0 = cur.i
             block = _take_headline(cur)
-            author = next((x.author for x in cur.lines[i0 : cur.i] if x.author), None)
+            author = _author_since(cur, i0)
             if order == "before":
                 if art.body_lines:
                     flush()
@@ -296,19 +297,37 @@ def _close_after(cur: _Cursor, art: Article, block: list[str] | None = None) -> 
     """Headlines-after pages: the article's headline block (taken here unless given), then a
     bare author name, captions."""
     if block is None:
+        i0 = cur.i
         block = _take_headline(cur)
+        art.byline = art.byline or _author_since(cur, i0)
     if block:
         assign_headline(block, art)
         _take_author(cur, art)
     _take_captions(cur, art)
 
 
+def _author_since(cur: _Cursor, i0: int) -> str | None:
+    """The name split off a vertical title (`prepare`) among the lines taken since `i0`."""
+    return next((x.author for x in cur.lines[i0 : cur.i] if x.author), None)
+
+
 def _take_author(cur: _Cursor, art: Article) -> None:
-    """A bare author name right under a headline block is the byline (co-authors one per line)."""
+    """A bare author name right under a headline block is the byline: co-authors one per line,
+    or one name a character per line (`刘` `伟`). Every name must read as a person's, or a
+    headline's short last line (`双手联弹` / `双量发力` / …) would be taken for one."""
     nxt = cur.peek()
-    if nxt is None or art.byline or not NAME_LINE.match(nxt.text.strip()):
+    if nxt is None or art.byline:
         return
-    names = [byline_names(nxt.text.strip())]
+    end = single_char_run([x.text for x in cur.lines], cur.i)
+    chars = "".join(repair_spacing(x.text) for x in cur.lines[cur.i : end])
+    if 2 <= len(chars) <= 3 and is_person_name(chars):
+        art.byline = chars
+        cur.i = end
+        return
+    first = byline_names(nxt.text.strip())
+    if not NAME_LINE.match(nxt.text.strip()) or not all(map(is_person_name, first.split())):
+        return
+    names = [first]
     cur.i += 1
     while (nxt := cur.peek()) is not None and len(names) < 4 and is_person_name(nxt.text):
         names.append(byline_names(nxt.text.strip()))

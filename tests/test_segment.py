@@ -100,6 +100,21 @@ def test_title_and_author_mid_flow_end_an_article():
     assert arts[1].text.startswith("把中国建成") and arts[1].text.endswith("令人振奋。")
 
 
+def test_a_colon_title_is_not_joined_to_the_authors_name_under_it():
+    """A title broken after `：` joins its next line, unless that line is the author's name."""
+    page = "\n".join([
+        "观，为维护世界和平贡献中国智慧。",
+        "新时代：发展新方位奋进新目标",
+        "陈曙光",
+        "中国特色社会主义进入新时代，这是我国发展新的历史方位，也",
+        "是我们奋进新的历史坐标。",
+    ])
+    arts = segment_text(page, headlines="after")
+    assert [(a.title, a.byline) for a in arts if a.title] == [("新时代：发展新方位奋进新目标", "陈曙光")]
+    (art,) = segment_text("\n".join(["新时代：", "发展新方位", "中国特色社会主义进入新时代，这是我国发展新的历史方位，也是我们奋进新的历史坐标。"]))
+    assert art.title == "新时代：发展新方位"
+
+
 def test_person_names():
     assert is_person_name("张怡恬") and is_person_name("欧阳辉") and is_person_name("樊丽")
     assert is_person_name("萧师俭") and is_person_name("甄占民") and is_person_name("洪银兴")  # rarer surnames
@@ -114,6 +129,27 @@ def test_vertical_title_gives_up_the_authors_name_printed_on_below_it():
     assert (art.title, art.byline) == ("意气风发走进新时代", "欧阳辉")
     (art,) = segment_text("\n".join(list("走好新时代的长征路") + ["新时代、新机遇、新目标、新征程，展现在我们面前。"]))
     assert art.title == "走好新时代的长征路" and art.byline is None  # no name there: nothing cut
+
+
+def test_the_name_under_a_vertical_title_survives_an_affiliation_line_closing_the_article():
+    """Headlines-after dumps: the affiliation line closes the article and its vertical title
+    is taken after it, by another path than a title met mid-flow; the name went missing there."""
+    page = "\n".join([
+        "把中国建成现代化强国，是中国人民为之奋斗了几代人的夙愿，",
+        "中国将一步步走向全面发展的社会主义现代化强国。",
+        "（作者为北京大学教授）",
+        *"把握中国现代化的历史方位钱乘旦",
+    ])
+    (art,) = segment_text(page, headlines="after")
+    assert (art.title, art.byline) == ("把握中国现代化的历史方位", "钱乘旦")
+
+
+def test_a_two_character_name_set_down_a_column_is_the_byline_and_a_phrase_is_not():
+    body = ["党的十八届三中全会指出，要使市场在资源配置中起决定性作用，", "更好发挥政府作用，不断提高宏观调控的科学性。", "（作者为中国人民大学校长）"]
+    (art,) = segment_text("\n".join([*body, "以供给侧结构性改革为主线建设现代化经济体系", "刘", "伟"]), headlines="after")
+    assert (art.title, art.byline) == ("以供给侧结构性改革为主线建设现代化经济体系", "刘伟")
+    arts = segment_text("\n".join([*body, "运用辩证思维推动高质量发展", "双量发力"]), headlines="after")
+    assert arts[0].title == "运用辩证思维推动高质量发展" and arts[0].byline is None
 
 
 def test_a_headline_with_no_body_is_not_an_article():
