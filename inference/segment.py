@@ -90,8 +90,12 @@ def _take_headline(cur: _Cursor) -> list[str]:
     block = [head(first)]
     k = 1
     nxt = cur.peek(k)
+    # `新时代：` + `发展新方位 奋进新目标` is one title; `新时代：…奋进新目标` + `陈曙光` is title +
+    # author, and a whole title wider than the line under it (`国资委：国企改革全面推进 营收利润双增长`
+    # + `国家卫生健康委今天（6月`) has the body's first line under it, not its own second half
     if (re.search(r"[：:]", block[0]) and nxt is not None and headline_like(nxt) and not re.search(r"[：:]", nxt.text)
-            and not is_person_name(repair_spacing(nxt.text))):  # `新时代：…奋进新目标` + `陈曙光` is title + author
+            and not is_person_name(repair_spacing(nxt.text))
+            and display_width(block[0]) <= display_width(repair_spacing(nxt.text)) + 1):
         block[0] += head(nxt)
         k += 1
     nxt = cur.peek(k)

@@ -100,8 +100,9 @@ def test_title_and_author_mid_flow_end_an_article():
     assert arts[1].text.startswith("把中国建成") and arts[1].text.endswith("令人振奋。")
 
 
-def test_a_colon_title_is_not_joined_to_the_authors_name_under_it():
-    """A title broken after `：` joins its next line, unless that line is the author's name."""
+def test_a_colon_title_joins_its_second_half_but_not_a_name_nor_the_body():
+    """A title broken after `：` joins its next line, unless that line is the author's name or
+    the body's first line under a title wider than it."""
     page = "\n".join([
         "观，为维护世界和平贡献中国智慧。",
         "新时代：发展新方位奋进新目标",
@@ -113,6 +114,9 @@ def test_a_colon_title_is_not_joined_to_the_authors_name_under_it():
     assert [(a.title, a.byline) for a in arts if a.title] == [("新时代：发展新方位奋进新目标", "陈曙光")]
     (art,) = segment_text("\n".join(["新时代：", "发展新方位", "中国特色社会主义进入新时代，这是我国发展新的历史方位，也是我们奋进新的历史坐标。"]))
     assert art.title == "新时代：发展新方位"
+    page = "\n".join(["国资委：国企改革全面推进 营收利润双增长", "国家卫生健康委今天（6月", "18日）通报，全国各地持续", "推进国企改革三年行动。"])
+    (art,) = segment_text(page)  # a whole title over a narrow column: the line under it is body
+    assert art.title == "国资委：国企改革全面推进 营收利润双增长" and art.text.startswith("国家卫生健康委")
 
 
 def test_person_names():
