@@ -165,7 +165,10 @@ def prepare(lines: list[Line]) -> list[Line]:
             continue
         cur = lines[i]
         if out and headline_like(out[-1]) and headline_like(cur):
-            merged = merge_overlap(repair_spacing(out[-1].text), repair_spacing(cur.text), min_overlap=2)
+            a, b = repair_spacing(out[-1].text), repair_spacing(cur.text)
+            merged = merge_overlap(a, b, min_overlap=2)
+            if merged is None and b[:1] in "：:" and a.endswith(b[0]):  # `新时代：` + `：发展新方位…`, drawn twice
+                merged = a + b[1:]
             if merged is not None:
                 out[-1] = Line(merged, out[-1].heading)
                 i += 1

@@ -5,8 +5,8 @@ import random
 import re
 
 import pytest
-from xinwen.inference.lines import byline_names, is_person_name, split_byline
-from xinwen.inference.segment import segment_text
+from xinwen.inference.lines import Line, byline_names, is_person_name, split_byline
+from xinwen.inference.segment import prepare, segment_text
 
 from tests.conftest import FIX, ROOT
 
@@ -117,6 +117,12 @@ def test_a_colon_title_joins_its_second_half_but_not_a_name_nor_the_body():
     page = "\n".join(["国资委：国企改革全面推进 营收利润双增长", "国家卫生健康委今天（6月", "18日）通报，全国各地持续", "推进国企改革三年行动。"])
     (art,) = segment_text(page)  # a whole title over a narrow column: the line under it is body
     assert art.title == "国资委：国企改革全面推进 营收利润双增长" and art.text.startswith("国家卫生健康委")
+
+
+def test_a_headline_row_drawn_twice_closes_up_over_its_colon():
+    """pdftotext repeats fake-bold rows in pieces: `新时代：` / `新时代` / `：发展新方位 奋进新目标`."""
+    lines = [Line(x) for x in ["新时代：", "新时代", "：发展新方位 奋进新目标", "陈曙光"]]
+    assert [x.text for x in prepare(lines)] == ["新时代：发展新方位奋进新目标", "陈曙光"]
 
 
 def test_person_names():
