@@ -134,10 +134,14 @@ def _block_text(b: Block) -> tuple[str | None, str | None, str | None]:
     return fix(lines[:first]), title, fix(lines[last + 1 :])
 
 
+def _column(x: TLine, col_width: float) -> int:
+    return round(x.x0 / (col_width * 0.8))
+
+
 def _read_order(boxes: list[list[TLine]], col_width: float) -> list[TLine]:
     """Columns left to right, top to bottom inside a column."""
     lines = [ln for b in boxes for ln in b]
-    return sorted(lines, key=lambda x: (round(x.x0 / (col_width * 0.8)), -x.y1))
+    return sorted(lines, key=lambda x: (_column(x, col_width), -x.y1))
 
 
 def _edges(lines: list[TLine], col_width: float) -> tuple[list[bool], list[bool]]:
@@ -145,7 +149,7 @@ def _edges(lines: list[TLine], col_width: float) -> tuple[list[bool], list[bool]
     text run around a picture) and which reach the right edge, each against its neighbours in
     the same column: a column narrows beside a picture, so one edge for it would not do, and
     a line where it narrows is full when it reaches either neighbour's edge."""
-    key = [round(x.x0 / (col_width * 0.8)) for x in lines]
+    key = [_column(x, col_width) for x in lines]
     indented, full = [], []
     for i, x in enumerate(lines):
         near = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines) and key[j] == key[i]]

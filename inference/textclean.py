@@ -98,6 +98,7 @@ def paragraphs(lines: list[str], indented: list[bool] | None = None, full: list[
     widths = [display_width(repair_spacing(x)) for x in lines]
     spread = [letter_spaced(x) for x in lines]
     filled = [i for i, x in enumerate(lines) if x.strip()]
+    rank = {i: k for k, i in enumerate(filled)}
     paras: list[list[str]] = []
     cur: list[str] = []
     for i, line in enumerate(lines):
@@ -110,7 +111,7 @@ def paragraphs(lines: list[str], indented: list[bool] | None = None, full: list[
         if cur and indented and indented[i] and cur[-1][-1] not in NO_LINE_END:
             paras.append(cur)
             cur = []
-        k = filled.index(i)
+        k = rank[i]
         col = max((widths[j] + 1.5 * spread[j] for j in filled[max(k - 1, 0) : k] + filled[k + 1 : k + 2]), default=0.0)
         if cur and ends_sentence(cur[-1]) and spread[i] and widths[i] <= col - 1.5:
             paras.append(cur)  # spread over a column it does not fill: the indented first line
