@@ -36,6 +36,9 @@ _NAME_JOINS = "·•・"
 _UNITS = set("年月日号时点分秒万亿千百元岁个名人家项次倍米吨%‰")
 # words a clause's tail should not open with (`等多部门…` reads as `多部门…`; `是…主阵地` lacks its subject)
 _TAIL_SKIP = {"等", "等等", "的", "和", "与", "及", "或", "了", "之", "以及", "并", "是"}
+# one-character words a clause's dropped head may end on; any other lone character is bound to
+# the word after it by meaning, which jieba does not know (`新|时代` as a start reads `时代…`)
+_LONE_HEAD_ENDS = set("的了在是和与对把被将从向为以及等并而但也都就又还却由于给让使要会能可已曾正才再更很不没着过之其或即")
 
 
 @dataclass(frozen=True)
@@ -161,14 +164,16 @@ def fit_words_tail(text: str, start: int, end: int, max_chars: int) -> int:
     or quote: the clause's tail, where a long Chinese clause keeps its verb (`…宣传活动在…集市上火热进行`)."""
     if end - start <= max_chars:
         return start
-    pos = start
+    pos, last = start, ""
     for w in _words(text[start:end]):
         before = text[start:pos]
         if (end - pos <= max_chars and w not in _TAIL_SKIP
                 and not _splits_token(text, pos, start=True)
+                and not (len(last) == 1 and "\u4e00" <= last <= "\u9fff" and last not in _LONE_HEAD_ENDS)
                 and all(before.count(o) == before.count(c) for o, c in PAIRS)):
             return pos
         pos += len(w)
+        last = w
     return end
 
 

@@ -4,7 +4,15 @@ import jieba
 import pytest
 from xinwen.inference.digest import Digester, lead, textrank
 from xinwen.inference.rouge import lcs, rouge_all, rouge_l, rouge_n
-from xinwen.inference.spans import candidates, clauses, normalise_body, sentences, skip_boilerplate, tidy
+from xinwen.inference.spans import (
+    candidates,
+    clauses,
+    fit_words_tail,
+    normalise_body,
+    sentences,
+    skip_boilerplate,
+    tidy,
+)
 from xinwen.models.digest import DigestRanker
 from xinwen.training.digest_train import build_matrix, fit_ranker
 
@@ -190,3 +198,12 @@ def test_a_seed_ensemble_averages_its_members(fixture_articles, tmp_path):
 def test_unknown_method_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown digest method"):
         Digester("abstractive")
+
+
+def test_a_clause_tail_does_not_start_after_a_lone_character_bound_to_the_next_word():
+    """jieba cuts `新|时代`; dropping `新` to fit 30 characters read `时代我国经济…`."""
+    text = "新时代我国经济发展的基本特征是由高速增长阶段转向高质量发展阶段"
+    assert list(jieba.cut(text, HMM=False))[:2] == ["新", "时代"]
+    assert text[fit_words_tail(text, 0, len(text), 30) :] == "我国经济发展的基本特征是由高速增长阶段转向高质量发展阶段"
+    text = "对全市交通事故起数和死亡人数实现双下降创历史新低给予肯定"  # a preposition may end the dropped head
+    assert fit_words_tail(text, 0, len(text), len(text) - 1) == 1
