@@ -325,11 +325,11 @@ def _take_author(cur: _Cursor, art: Article) -> None:
     nxt = cur.peek()
     if nxt is None or art.byline:
         return
-    end = single_char_run([x.text for x in cur.lines], cur.i)
-    chars = "".join(repair_spacing(x.text) for x in cur.lines[cur.i : end])
+    ahead = [x.text for x in cur.lines[cur.i : cur.i + 4]]  # a name is 2–3 characters
+    chars = "".join(repair_spacing(x) for x in ahead[: single_char_run(ahead, 0)])
     if 2 <= len(chars) <= 3 and is_person_name(chars):
         art.byline = chars
-        cur.i = end
+        cur.i += len(chars)
         return
     first = byline_names(nxt.text.strip())
     if not NAME_LINE.match(nxt.text.strip()) or not all(map(is_person_name, first.split())):
