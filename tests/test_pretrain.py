@@ -147,3 +147,22 @@ def test_wall_clock_schedule_decays_with_elapsed_time(corpus, tmp_path):
     assert p._lr_factor(10) == pytest.approx(1 - 10 / TINY["training"]["max_steps"])
     m = p.run(max_minutes=0.02, quiet=True)  # stops on the clock, annealed
     assert m["step"] >= 1 and p.horizon_s == pytest.approx(0.02 * 60)
+
+
+def test_every_window_of_a_long_item_numbers_its_words_from_zero():
+    from xinwen.models.tokenizer import train_tokenizer
+    from xinwen.training.pretrain_data import collate, item_windows
+
+    rows = [json.loads(x) for x in (FIX / "articles.jsonl").read_text(encoding="utf-8").splitlines() if x]
+    text = "".join(r["text"] for r in rows)
+    tok = train_tokenizer((r["text"] for r in rows), 600, 1)
+    wins = item_windows(text, tok, 32)
+    assert len(wins) > 4  # past the third window, where an item's running word count overflowed
+    for ids, words in wins:
+        real = [w for w in words if w >= 0]
+        assert real[0] == 0 and max(real) < len(ids)
+    batch = collate(wins, tok.pad_token_id)
+    special = batch["word_ids"].lt(0)
+    _, labels = mask_batch(batch["input_ids"], batch["word_ids"], special, tok.mask_token_id, len(tok),
+                           torch.Generator().manual_seed(0))
+    assert labels.ne(-100).any(1).all()

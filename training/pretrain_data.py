@@ -30,7 +30,9 @@ def split_items(paths, heldout_every: int, heldout: bool) -> Iterator[dict]:
 
 
 def item_windows(text: str, tokenizer, seq_len: int) -> list[tuple[list, list]]:
-    """Token windows of `seq_len` (with [CLS]/[SEP]) plus per-token jieba word ids (-1: special)."""
+    """Token windows of `seq_len` (with [CLS]/[SEP]) plus per-token jieba word ids (-1: special),
+    numbered from 0 in each window as a shard's are: `mask_batch` draws one number per id below
+    twice the window length, so an item's running word count would index past it by the third window."""
     body = seq_len - 2
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
     words = token_word_ids(enc["offset_mapping"], char_word_ids(text))
@@ -39,7 +41,10 @@ def item_windows(text: str, tokenizer, seq_len: int) -> list[tuple[list, list]]:
     for s in range(0, len(ids), body):
         chunk = ids[s : s + body]
         if len(chunk) >= 16:
-            out.append(([tokenizer.cls_token_id, *chunk, tokenizer.sep_token_id], [-1, *words[s : s + body], -1]))
+            w = words[s : s + body]
+            first = next((x for x in w if x >= 0), 0)
+            out.append(([tokenizer.cls_token_id, *chunk, tokenizer.sep_token_id],
+                        [-1, *(x - first if x >= 0 else -1 for x in w), -1]))
     return out
 
 
