@@ -43,9 +43,10 @@ def clean(rec: dict) -> dict:
 class RecordWriter:
     """Context manager: `with RecordWriter(path) as w: w.write(rec)`.
 
-    CSV gets the fixed columns first, then any other key in the order first seen; a key that
-    first turns up after rows are written widens the file (rewritten under the wider header),
-    and appending to an existing CSV keeps its header, so no column is dropped or shifted.
+    CSV puts the first record's known columns in `CSV_FIELDS` order, then its other keys in their
+    order (`classify` on articles gets no empty `digest` or `page` columns); a key that first
+    turns up after rows are written widens the file (rewritten under the wider header), and
+    appending to an existing CSV keeps its header, so no column is dropped or shifted.
     """
 
     def __init__(self, path: str | Path | None, append: bool = False):
@@ -84,7 +85,7 @@ class RecordWriter:
 
     def _write_csv(self, rec: dict) -> None:
         if self.fields is None:
-            self.fields = CSV_FIELDS + [k for k in rec if k not in CSV_FIELDS]
+            self.fields = [k for k in CSV_FIELDS if k in rec] + [k for k in rec if k not in CSV_FIELDS]
             csv.writer(self.fh).writerow(self.fields)
         elif extra := [k for k in rec if k not in self.fields]:
             self._widen(extra)

@@ -18,7 +18,7 @@ def test_a_key_first_seen_in_a_later_record_widens_the_csv(tmp_path):
         w.write({"id": "b", "text": "乙", "date": "2022-11-08", "_line": 3})  # `_` keys are internal
         w.write({"id": "c", "text": "丙", "url": "http://c", "date": "2022-11-09"})
     rows = _rows(out)
-    assert list(rows[0]) == CSV_FIELDS + ["url", "date"]
+    assert list(rows[0]) == ["id", "text", "url", "date"]  # known columns first, none of them empty for all
     assert [(r["id"], r["url"], r["date"]) for r in rows] == [
         ("a", "http://a", ""), ("b", "", "2022-11-08"), ("c", "http://c", "2022-11-09")]
     assert [p.name for p in tmp_path.iterdir()] == ["o.csv"]  # no temporary file left behind
@@ -36,6 +36,13 @@ def test_appending_keeps_the_files_header_and_widens_it(tmp_path):
         w.write({"id": "b", "text": "乙"})
         w.write({"id": "c", "text": "丙", "date": "2022-11-09"})
     rows = _rows(out)
-    assert list(rows[0]) == CSV_FIELDS + ["url", "date"]
+    assert list(rows[0]) == ["id", "text", "url", "date"]
     assert [(r["id"], r["text"], r["url"], r["date"]) for r in rows] == [
         ("a", "甲", "http://a", ""), ("b", "乙", "", ""), ("c", "丙", "", "2022-11-09")]
+
+
+def test_known_columns_come_first_in_their_order(tmp_path):
+    out = tmp_path / "o.csv"
+    with RecordWriter(out) as w:
+        w.write({"text": "甲", "url": "http://a", "scores": {"industry": 0.9}, "theme": "industry", "id": "a"})
+    assert list(_rows(out)[0]) == [k for k in CSV_FIELDS if k in ("id", "text", "theme", "scores")] + ["url"]
