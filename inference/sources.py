@@ -148,6 +148,18 @@ def csv_rows(text: str, path: str) -> Iterator[tuple[int, dict]]:
         yield n, row
 
 
+_JSON_KINDS = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
+
+
+def text_problem(rec: dict) -> str | None:
+    """Why a record's `text` cannot be read as an article, or None: a number or a list there is a
+    mistake in the file (a shifted column, an id in the wrong field), not an article to classify."""
+    text = rec.get("text")
+    if text is not None and not isinstance(text, str):
+        return f"`text` is {_JSON_KINDS.get(type(text), type(text).__name__)}, not a string"
+    return None if (text or "").strip() else "empty text"
+
+
 def read_records(path: str, errors: list[str] | None = None) -> Iterator[dict]:
     """Article records from JSONL or CSV; a bad line is reported (appended to `errors`) and skipped."""
     data = _read_bytes(path)
@@ -182,7 +194,7 @@ def read_records(path: str, errors: list[str] | None = None) -> Iterator[dict]:
         if not isinstance(rec, dict):
             errors.append(f"{path}:{n}: not a JSON object but {type(rec).__name__}")
             continue
-        if not str(rec.get("text") or "").strip():
-            errors.append(f"{path}:{n}: record has no text")
+        if problem := text_problem(rec):
+            errors.append(f"{path}:{n}: {problem}")
             continue
         yield {**rec, "_line": n}

@@ -110,6 +110,7 @@ def test_decide_falls_back_to_other():
 @pytest.mark.parametrize("line,problem", [
     ('{"id": "1", "text": "文本", "primary": "sports"}', "unknown label 'sports'; allowed: industry"),
     ('{"id": "1", "text": "  ", "primary": "other"}', "empty text"),
+    ('{"id": "1", "text": 123, "primary": "other"}', "`text` is a number, not a string"),
     ('{"id": "1", "text": "文本", "primary": "other"', "malformed JSON"),
     ('{"id": "1", "text": "文本"}', "no label"),
 ])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from datasets import Dataset, load_dataset
 from xinwen.inference.encoding import InputError, decode_bytes
-from xinwen.inference.sources import csv_rows
+from xinwen.inference.sources import csv_rows, text_problem
 
 from xinwen.settings import Labels, load_labels
 from xinwen.ui import no_library_bars, warn
@@ -64,10 +64,10 @@ def validate(path: str | Path, labels: Labels | None = None, warn: Callable[[str
             problems.append(f"{where}: {err}")
             continue
         assert rec is not None
-        text = str(rec.get("text") or "").strip()
-        if not text:
-            problems.append(f"{where}: empty text")
+        if problem := text_problem(rec):
+            problems.append(f"{where}: {problem}")
             continue
+        text = rec["text"].strip()
         try:
             multi = _labels_of(rec)
         except json.JSONDecodeError:
