@@ -196,17 +196,22 @@ def reported(body: str, start: int, sent_start: int, sent_end: int) -> bool:
     return body[start:sent_end].rstrip(_QUOTE_CLOSERS + "）) ").endswith(("？", "?"))
 
 
-# the last clause is `在/当/随着… + localiser` with nothing after it (a setting, not a
-# statement), or the span stops on a word that needs what follows (`…联合举办的`, `…和`)
+# the last clause is `在/当/随着… + localiser` or `…的时候` with nothing after it (a setting, not
+# a statement), or the span stops on a word that needs what follows (`…联合举办的`, `…和`)
 _DANGLING = re.compile(r"(?:(?:在|当|随着|从|自|于)[^，,：:]*(?:后|时|前|中|上|下|里|内|间|以来|之际)"
-                       r"|[的和与及或对把将向在被从由给])$")
+                       r"|的时候|[的和与及或对把将向在被从由给])$")
+# one clause that opens on a subordinator says why, when or if, and its main clause is missing
+# (`随着“一带一路”建设不断推进`)
+_SUBORDINATE = re.compile(r"^(?:随着|为了|由于|如果|虽然|尽管|只有|只要|即使|一旦)[^，,；;：:]*$")
 
 
 def dangling(body: str, start: int, end: int) -> bool:
-    """Stops before it says anything, starts or stops inside a list (`…派出所`, then `、交警大队`),
-    or opens on a copula whose subject is in the clause before (`是娄底…的主阵地`)."""
-    return (bool(_DANGLING.search(body[start:end])) or body[end : end + 1] == "、" or body[start - 1 : start] == "、"
-            or body[start : start + 1] == "是")
+    """Stops before it says anything, is a lone subordinate clause, starts or stops inside a list
+    (`…派出所`, then `、交警大队`), or opens on a copula whose subject is in the clause before
+    (`是娄底…的主阵地`)."""
+    span = body[start:end]
+    return (bool(_DANGLING.search(span) or _SUBORDINATE.match(span)) or body[end : end + 1] == "、"
+            or body[start - 1 : start] == "、" or body[start : start + 1] == "是")
 
 
 def candidates(body: str, max_chars: int = 30, max_sentences: int = 12, max_candidates: int = 60) -> list[Span]:

@@ -90,6 +90,16 @@ def test_spans_cut_mid_phrase_are_flagged_dangling():
     assert not flags["李奶奶最大的感受"] and not flags["交警队员对过往的车辆、电摩驾驶人进行耐心的劝导"]
 
 
+def test_a_lone_subordinate_or_time_clause_is_dangling():
+    body = ("随着“一带一路”建设不断推进，人民币国际化迎来新机遇。"
+            "毛泽东同志曾讲过这样一件事：红军过草地的时候，他和战士们一起挖野菜。")
+    flags = {s.text: s.dangling for s in candidates(body)}
+    assert flags["随着“一带一路”建设不断推进"]  # its main clause is the next one
+    assert flags["红军过草地的时候"]
+    assert not flags["随着“一带一路”建设不断推进，人民币国际化迎来新机遇"]
+    assert not flags["人民币国际化迎来新机遇"]
+
+
 def test_a_subhead_line_gives_spans_without_its_line_break():
     """A paragraph without end punctuation (an in-article subhead) ends its sentence at the line
     break; the span must not carry that break into a one-line digest."""
