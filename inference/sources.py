@@ -176,8 +176,8 @@ def read_records(path: str, errors: list[str] | None = None) -> Iterator[dict]:
     if path.lower().endswith(".csv"):
         n = 0
         for n, row in csv_rows(text, path):
-            if not (row.get("text") or "").strip():
-                errors.append(f"{path}:{n}: empty text")
+            if problem := text_problem(row):
+                errors.append(f"{path}:{n}: {problem}")
                 continue
             yield {**row, "_line": n}
         if not n:
