@@ -197,9 +197,10 @@ def reported(body: str, start: int, sent_start: int, sent_end: int) -> bool:
 
 
 # the last clause is `在/当/随着… + localiser` or `…的时候` with nothing after it (a setting, not
-# a statement), or the span stops on a word that needs what follows (`…联合举办的`, `…和`)
+# a statement), or the span stops on a word that needs what follows (`…联合举办的`, `…和`,
+# `…延长至`, `…达到`, `…位于`)
 _DANGLING = re.compile(r"(?:(?:在|当|随着|从|自|于)[^，,：:]*(?:后|时|前|中|上|下|里|内|间|以来|之际)"
-                       r"|的时候|[的和与及或对把将向在被从由给])$")
+                       r"|的时候|[的和与及或对把将向在被从由给至到为于以])$")
 # one clause that opens on a subordinator says why, when or if, and its main clause is missing
 # (`随着“一带一路”建设不断推进`)
 _SUBORDINATE = re.compile(r"^(?:随着|为了|由于|如果|虽然|尽管|只有|只要|即使|一旦)[^，,；;：:]*$")

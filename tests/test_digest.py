@@ -7,6 +7,7 @@ from xinwen.inference.rouge import lcs, rouge_all, rouge_l, rouge_n
 from xinwen.inference.spans import (
     candidates,
     clauses,
+    dangling,
     fit_words_tail,
     normalise_body,
     sentences,
@@ -98,6 +99,8 @@ def test_a_lone_subordinate_or_time_clause_is_dangling():
     assert flags["红军过草地的时候"]
     assert not flags["随着“一带一路”建设不断推进，人民币国际化迎来新机遇"]
     assert not flags["人民币国际化迎来新机遇"]
+    cut = "沙特将把从7月开始的日均100万桶的自愿减产石油措施延长至9月底"
+    assert dangling(cut, 0, cut.index("9月")) and not dangling(cut, 0, len(cut))  # a head cut before its number
 
 
 def test_a_subhead_line_gives_spans_without_its_line_break():
