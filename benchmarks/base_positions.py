@@ -15,6 +15,7 @@ from pathlib import Path
 
 import torch
 from xinwen.models.bert import load_masked_lm
+from xinwen.training.masking import mask_batch
 
 DEV = Path(__file__).resolve().parents[2] / "shared/data/themes/dev.jsonl"
 
@@ -40,10 +41,13 @@ def accuracy_by_bucket(base: str, docs: list[str], length: int, bucket: int, see
     for i in range(0, len(docs), 8):
         enc = tok(docs[i : i + 8], truncation=True, max_length=length, padding="max_length", return_tensors="pt")
         ids, att = enc["input_ids"], enc["attention_mask"]
-        masked = (torch.rand(ids.shape, generator=gen) < 0.15) & att.bool()
-        masked[:, 0] = False
+        special = torch.isin(ids, torch.tensor([tok.pad_token_id, tok.cls_token_id, tok.sep_token_id]))
+        # pretraining's own held-out masking: single tokens, every chosen one shown as [MASK]
+        inp, labels = mask_batch(ids, torch.full_like(ids, -1), special, tok.mask_token_id, len(tok), gen,
+                                 whole_word=False, all_mask=True)
+        masked = labels.ne(-100)
         with torch.no_grad():
-            pred = model(input_ids=ids.masked_fill(masked, tok.mask_token_id), attention_mask=att).logits.argmax(-1)
+            pred = model(input_ids=inp, attention_mask=att).logits.argmax(-1)
         ok = pred.eq(ids) & masked
         for k in range(len(hits)):
             hits[k] += ok[:, which == k].sum()
@@ -55,7 +59,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("bases", nargs="+")
     ap.add_argument("--data", default=str(DEV))
-    ap.add_argument("--n", type=int, default=48)
+    ap.add_argument("--n", type=int, default=96)
     ap.add_argument("--length", type=int, default=256)
     ap.add_argument("--bucket", type=int, default=64)
     a = ap.parse_args()
