@@ -6,6 +6,8 @@ The digest ranker is a numpy MLP already, so only the theme network needs export
 from __future__ import annotations
 
 import json
+import logging
+import warnings
 from pathlib import Path
 
 
@@ -26,10 +28,19 @@ def export_onnx(model_dir: str | Path, quantize: str | None = None, opset: int =
     ids = torch.full((2, 16), 5, dtype=torch.long)
     att = torch.ones_like(ids)
     fp32 = out / "model.onnx"
-    torch.onnx.export(model, (ids, att), str(fp32), input_names=["input_ids", "attention_mask"],
-                      output_names=["logits"], opset_version=opset, dynamo=False,
-                      dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
-                                    "logits": {0: "batch"}})
+    with warnings.catch_warnings():
+        # The tracer's notes on BERT's mask code (a padding branch and `is_causal` are fixed at trace
+        # time: neither can change for an encoder given its own mask) and on aten::index (no negative
+        # indices here). The exported graph is checked against torch instead:
+        # tests/test_lean_inference.py, padded batches included.
+        warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
+        warnings.filterwarnings("ignore", message="Exporting aten::index operator")
+        # the legacy TorchScript exporter on purpose: torch's new one needs onnxscript, one more dependency
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"torch\.onnx|xinwen")
+        torch.onnx.export(model, (ids, att), str(fp32), input_names=["input_ids", "attention_mask"],
+                          output_names=["logits"], opset_version=opset, dynamo=False,
+                          dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
+                                        "logits": {0: "batch"}})
     written = [fp32]
     meta["onnx_file"] = "onnx/model.onnx"
     if quantize:
@@ -38,7 +49,16 @@ def export_onnx(model_dir: str | Path, quantize: str | None = None, opset: int =
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
         q = out / "model.int8.onnx"
-        quantize_dynamic(str(fp32), str(q), weight_type=QuantType.QInt8)
+        # onnxruntime advises its optional pre-processing (shape inference, graph fusion) on every
+        # call, through the root logger; the session optimises the graph when it loads anyway, and
+        # the int8 scores are checked against torch (tests/test_lean_inference.py), so it is held back
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)
+        try:
+            quantize_dynamic(str(fp32), str(q), weight_type=QuantType.QInt8)
+        finally:
+            root.setLevel(level)
         written.append(q)
         meta["onnx_file"] = "onnx/model.int8.onnx"
     meta_path.write_text(json.dumps(meta, indent=1, ensure_ascii=False))

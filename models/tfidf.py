@@ -15,67 +15,77 @@ blend with BERT work unchanged.
 
 Saved without pickle: vocabularies as JSON and arrays as safetensors, so loading a model
 folder from an untrusted place cannot execute code. Folders saved before these options load
-as they were trained (char-only, one-vs-rest).
+as they were trained (char-only, one-vs-rest). scikit-learn fits; scoring goes through
+`tfidf_features.NgramTfidf` (the same vectors from the saved vocabulary and idf), so a model
+loaded to classify never imports scikit-learn.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 from safetensors.numpy import load_file, save_file
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from xinwen.models.tfidf_features import NgramTfidf, words
 from xinwen.models.theme_io import article_text
 
-
-def _words(doc: str) -> str:
-    """jieba words joined by spaces, for scikit-learn's default token pattern (which keeps words
-    of two or more characters: single characters are already in the character view)."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return " ".join(jieba.lcut(doc)).lower()
+# view name → (prefix of its saved vocabulary and idf, reads the headline alone)
+_SAVED = {"char": ("", False), "word": ("word_", False), "title": ("title_", True)}
 
 
-def _vectorizer(analyzer: str, lo: int, hi: int, max_features: int | None = None) -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer=analyzer, ngram_range=(lo, hi), max_features=max_features,
-                           sublinear_tf=True, dtype=np.float32,
-                           preprocessor=_words if analyzer == "word" else None)
+def _view_specs(cfg: dict) -> dict[str, tuple[str, tuple[int, int], int | None]]:
+    """The views a config asks for: name → (analyzer, n-gram range, vocabulary cap)."""
+    specs = {"char": ("char", (cfg.get("ngram_min", 1), cfg.get("ngram_max", 3)), cfg.get("max_features", 200000))}
+    if int(cfg.get("word_ngram_max", 0)):
+        specs["word"] = ("word", (1, int(cfg["word_ngram_max"])), cfg.get("word_max_features", 200000))
+    if cfg.get("title_view"):  # the headline's character n-grams on their own: what an article is *for*
+        specs["title"] = ("char", (1, 3), None)
+    return specs
 
 
 class TfidfThemeModel:
     architecture = "tfidf"
 
     def __init__(self, themes: tuple[str, ...], cfg: dict | None = None):
-        cfg = cfg or {}
         self.themes = themes
-        self.cfg = cfg
-        self.vec = _vectorizer("char", cfg.get("ngram_min", 1), cfg.get("ngram_max", 3), cfg.get("max_features", 200000))
-        wmax = int(cfg.get("word_ngram_max", 0))
-        self.word_vec = _vectorizer("word", 1, wmax, cfg.get("word_max_features", 200000)) if wmax else None
-        # the headline's character n-grams on their own: what an article is *for* is in its title
-        self.title_vec = _vectorizer("char", 1, 3) if cfg.get("title_view") else None
-        self.multinomial = cfg.get("objective", "ovr") == "multinomial"
+        self.cfg = cfg or {}
+        self.specs = _view_specs(self.cfg)
+        self.views: dict[str, NgramTfidf] = {}  # fitted, or loaded from a model folder
+        self.multinomial = self.cfg.get("objective", "ovr") == "multinomial"
         self.coef: np.ndarray | None = None
         self.intercept: np.ndarray | None = None
 
-    def _features(self, titles: list[str | None], texts: list[str], fit: bool = False):
-        docs = [article_text(t, x) for t, x in zip(titles, texts)]
-        views = [(self.vec, docs)] + ([(self.word_vec, docs)] if self.word_vec is not None else [])
-        if self.title_vec is not None:
-            views.append((self.title_vec, [t or "" for t in titles]))
-        mats = [v.fit_transform(d) if fit else v.transform(d) for v, d in views]
+    @staticmethod
+    def _inputs(name: str, titles: list[str | None], texts: list[str]) -> list[str]:
+        if _SAVED[name][1]:
+            return [t or "" for t in titles]
+        return [article_text(t, x) for t, x in zip(titles, texts)]
+
+    def _fit_views(self, titles: list[str | None], texts: list[str]):
+        """scikit-learn learns each view's vocabulary and idf; inference needs only those."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        mats = []
+        for name, (analyzer, rng, cap) in self.specs.items():
+            vec = TfidfVectorizer(analyzer=analyzer, ngram_range=rng, max_features=cap, sublinear_tf=True,
+                                  dtype=np.float32, preprocessor=words if analyzer == "word" else None)
+            mats.append(vec.fit_transform(self._inputs(name, titles, texts)))
+            self.views[name] = NgramTfidf(analyzer, rng, dict(vec.vocabulary_), vec.idf_)
+        return mats[0] if len(mats) == 1 else sp.hstack(mats).tocsr()
+
+    def _features(self, titles: list[str | None], texts: list[str]):
+        mats = [v.transform(self._inputs(name, titles, texts)) for name, v in self.views.items()]
         return mats[0] if len(mats) == 1 else sp.hstack(mats).tocsr()
 
     def fit(self, titles: list[str], texts: list[str], y: np.ndarray,
             primary: list[str] | None = None) -> TfidfThemeModel:
         """`y`: multi-label targets over the themes; `primary` (one theme or anything else for
         `other`) is what the multinomial objective learns from."""
-        X = self._features(titles, texts, fit=True)
+        from sklearn.linear_model import LogisticRegression
+
+        X = self._fit_views(titles, texts)
         C = self.cfg.get("C", 10.0)
         if self.multinomial:
             if primary is None:
@@ -111,14 +121,12 @@ class TfidfThemeModel:
 
     def save(self, out: Path) -> None:
         out.mkdir(parents=True, exist_ok=True)
-        meta = {"vocabulary": {k: int(v) for k, v in self.vec.vocabulary_.items()}, "cfg": self.cfg}
-        arrays = {"idf": self.vec.idf_.astype(np.float32), "coef": self.coef, "intercept": self.intercept}
-        if self.word_vec is not None:
-            meta["word_vocabulary"] = {k: int(v) for k, v in self.word_vec.vocabulary_.items()}
-            arrays["word_idf"] = self.word_vec.idf_.astype(np.float32)
-        if self.title_vec is not None:
-            meta["title_vocabulary"] = {k: int(v) for k, v in self.title_vec.vocabulary_.items()}
-            arrays["title_idf"] = self.title_vec.idf_.astype(np.float32)
+        meta: dict = {"cfg": self.cfg}
+        arrays = {"coef": self.coef, "intercept": self.intercept}
+        for name, v in self.views.items():
+            prefix = _SAVED[name][0]
+            meta[f"{prefix}vocabulary"] = {k: int(j) for k, j in v.vocabulary.items()}
+            arrays[f"{prefix}idf"] = v.idf
         (out / "tfidf_vocab.json").write_text(json.dumps(meta, ensure_ascii=False))
         save_file(arrays, str(out / "tfidf.safetensors"))
 
@@ -127,11 +135,8 @@ class TfidfThemeModel:
         meta = json.loads((path / "tfidf_vocab.json").read_text())
         m = cls(themes, meta["cfg"])
         arr = load_file(str(path / "tfidf.safetensors"))
-        # the vectorizers __init__ built from the saved config, given the saved vocabularies
-        m.vec.set_params(vocabulary=meta["vocabulary"]).idf_ = arr["idf"]
-        if m.word_vec is not None:
-            m.word_vec.set_params(vocabulary=meta["word_vocabulary"]).idf_ = arr["word_idf"]
-        if m.title_vec is not None:
-            m.title_vec.set_params(vocabulary=meta["title_vocabulary"]).idf_ = arr["title_idf"]
+        for name, (analyzer, rng, _) in m.specs.items():
+            prefix = _SAVED[name][0]
+            m.views[name] = NgramTfidf(analyzer, rng, meta[f"{prefix}vocabulary"], arr[f"{prefix}idf"])
         m.coef, m.intercept = arr["coef"], arr["intercept"]
         return m

@@ -7,24 +7,29 @@ or both: a BERT whose scores are blended with TF-IDF's at a weight tuned on dev.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
 import numpy as np
-import torch
 from xinwen.models.tfidf import TfidfThemeModel
 from xinwen.models.theme_io import decide, head_tail
+from xinwen.models.tokenizer_file import TokenizerFile
 
 from xinwen.settings import Labels, bundled_model, load_labels
 
 
 def encode(tokenizer, titles: list[str | None], texts: list[str], max_length: int, head_fraction: float) -> list[list[int]]:
-    """[CLS] title [SEP] body(head+tail) [SEP], batch-tokenised with the fast tokenizer.
+    """[CLS] title [SEP] body(head+tail) [SEP], batch-tokenised with the fast tokenizer
+    (a transformers tokenizer, or the folder's `TokenizerFile`: the same ids).
 
     Bodies are tokenised whole and cut afterwards, so the tokenizer's over-length warning
     (`verbose`) would be a false alarm on every long article."""
-    tt = tokenizer([t or "" for t in titles], add_special_tokens=False, verbose=False)["input_ids"]
-    bb = tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
+    if isinstance(tokenizer, TokenizerFile):
+        tt, bb = tokenizer([t or "" for t in titles]), tokenizer(texts)
+    else:
+        tt = tokenizer([t or "" for t in titles], add_special_tokens=False, verbose=False)["input_ids"]
+        bb = tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
     out = []
     for t, b in zip(tt, bb):
         t = t[: max_length // 4]
@@ -34,12 +39,13 @@ def encode(tokenizer, titles: list[str | None], texts: list[str], max_length: in
     return out
 
 
-def pad_batch(seqs: list[list[int]], pad_id: int) -> dict[str, torch.Tensor]:
+def pad_batch(seqs: list[list[int]], pad_id: int) -> dict[str, np.ndarray]:
+    """int64 arrays, as ONNX Runtime takes them; `torch.from_numpy` shares them without a copy."""
     n = max(len(s) for s in seqs)
-    ids = torch.full((len(seqs), n), pad_id, dtype=torch.long)
-    att = torch.zeros((len(seqs), n), dtype=torch.long)
+    ids = np.full((len(seqs), n), pad_id, dtype=np.int64)
+    att = np.zeros((len(seqs), n), dtype=np.int64)
     for i, s in enumerate(seqs):
-        ids[i, : len(s)] = torch.tensor(s)
+        ids[i, : len(s)] = s
         att[i, : len(s)] = 1
     return {"input_ids": ids, "attention_mask": att}
 
@@ -79,33 +85,43 @@ class ThemeModel:
         meta = json.loads(meta_file.read_text())
         labels = load_labels()
         bert = tok = tfidf = sess = None
-        if backend == "auto":  # the exported ONNX graph when the folder ships one, else torch
-            backend = "onnx" if meta.get("onnx_file") and (path / meta["onnx_file"]).exists() else "torch"
+        if backend == "auto":  # the exported ONNX graph when the folder ships one and onnxruntime is installed
+            has_graph = bool(meta.get("onnx_file")) and (path / meta["onnx_file"]).exists()
+            backend = "onnx" if has_graph and importlib.util.find_spec("onnxruntime") else "torch"
         if backend not in ("torch", "onnx"):
             raise ValueError(f"unknown backend {backend!r}; choose auto, torch or onnx")
         if meta["architecture"] == "bert":
-            from transformers import AutoModelForSequenceClassification, AutoTokenizer
-            from xinwen.models.bert import load_offline
+            # ONNX Runtime and the tokenizer file alone: torch and transformers stay unimported
+            # (about 6 s of a one-page run) unless the folder or the backend needs them
+            tok = TokenizerFile.from_pretrained(path)
+            if tok is None:
+                from transformers import AutoTokenizer
 
-            tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+                tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
             if backend == "onnx":
                 from xinwen.inference.onnx_backend import load_session
 
                 sess = load_session(path)
             else:
+                from transformers import AutoModelForSequenceClassification
+                from xinwen.models.bert import load_offline
+
                 bert = load_offline(AutoModelForSequenceClassification, path).eval()
         if meta.get("tfidf_weight", 0) > 0 or meta["architecture"] == "tfidf":
             tfidf = TfidfThemeModel.load(path, tuple(meta["themes"]))
         return cls(path, meta, labels, bert, tok, tfidf, sess)
 
-    @torch.no_grad()
     def bert_scores(self, titles, texts, batch_size: int = 32, progress=None) -> np.ndarray:
         seqs = encode(self.tokenizer, titles, texts, self.meta["max_length"], self.meta.get("head_fraction", 0.7))
         if self.onnx is not None:
-            fn = lambda b: self.onnx.run(None, {k: v.numpy() for k, v in b.items()})[0]  # noqa: E731
-        else:
-            fn = lambda b: self.bert(**b).logits.numpy()  # noqa: E731
-        return sorted_batch_scores(seqs, self.tokenizer.pad_token_id, len(self.themes), fn, batch_size, progress)
+            return sorted_batch_scores(seqs, self.tokenizer.pad_token_id, len(self.themes),
+                                       lambda b: self.onnx.run(None, b)[0], batch_size, progress)
+        import torch
+
+        with torch.inference_mode():
+            return sorted_batch_scores(seqs, self.tokenizer.pad_token_id, len(self.themes),
+                                       lambda b: self.bert(**{k: torch.from_numpy(v) for k, v in b.items()}).logits.numpy(),
+                                       batch_size, progress)
 
     def predict_scores(self, titles, texts, batch_size: int = 32, progress=None) -> np.ndarray:
         w = float(self.meta.get("tfidf_weight", 0.0))

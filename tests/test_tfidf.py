@@ -55,8 +55,8 @@ def test_fits_saves_and_loads_the_same_scores(cfg, tmp_path):
 def test_word_view_adds_word_features():
     titles, texts, primary, y = _data()
     m = TfidfThemeModel(THEMES, {"objective": "multinomial", "word_ngram_max": 1}).fit(titles, texts, y, primary)
-    assert "诈骗" in m.word_vec.vocabulary_ and "招聘会" in m.word_vec.vocabulary_
-    assert m.coef.shape == (len(THEMES) + 1, len(m.vec.vocabulary_) + len(m.word_vec.vocabulary_))
+    assert "诈骗" in m.views["word"].vocabulary and "招聘会" in m.views["word"].vocabulary
+    assert m.coef.shape == (len(THEMES) + 1, len(m.views["char"].vocabulary) + len(m.views["word"].vocabulary))
 
 
 def test_multinomial_needs_primary_and_tolerates_an_absent_class():
@@ -72,7 +72,7 @@ def test_multinomial_needs_primary_and_tolerates_an_absent_class():
 def test_title_view_reads_the_headline_alone():
     titles, texts, primary, y = _data()
     m = TfidfThemeModel(THEMES, {"objective": "multinomial", "title_view": True}).fit(titles, texts, y, primary)
-    assert "招聘会" in m.title_vec.vocabulary_ and "简历" not in m.title_vec.vocabulary_  # a body-only word
+    assert "招聘会" in m.views["title"].vocabulary and "简历" not in m.views["title"].vocabulary  # a body-only word
     # the same body under another headline scores differently: the title view is not the body's
     a, b = m.predict_scores(["交警整治酒驾", "春风行动招聘会举行"], [texts[0], texts[0]])
     assert not np.allclose(a, b)

@@ -255,7 +255,7 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
             rng.shuffle(batches)
             for bidx in batches:
                 seqs = [notitle[i] if rng.random() < bc["title_dropout"] else full[i] for i in bidx]
-                b = {k: v.to(device) for k, v in pad_batch(seqs, tok.pad_token_id).items()}
+                b = {k: torch.from_numpy(v).to(device) for k, v in pad_batch(seqs, tok.pad_token_id).items()}
                 logits = model(**b).logits
                 loss = loss_fn(logits, y[bidx])
                 if lam:
@@ -306,7 +306,7 @@ def _scores(model, seqs, pad_id, batch_size: int = 64) -> np.ndarray:
     model.eval()
     dev = next(model.parameters()).device
     out = sorted_batch_scores(seqs, pad_id, model.config.num_labels,
-                              lambda b: model(**{k: v.to(dev) for k, v in b.items()}).logits.float().cpu().numpy(),
+                              lambda b: model(**{k: torch.from_numpy(v).to(dev) for k, v in b.items()}).logits.float().cpu().numpy(),
                               batch_size)
     model.train()
     return out

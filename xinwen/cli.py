@@ -15,6 +15,9 @@ from xinwen.settings import BUNDLED, bundled_model
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="xinwen: Chinese newspaper pages in; segmented, theme-tagged, digested articles out.")
+# one option for every command that classifies
+BACKEND = typer.Option("auto", "--backend",
+                       help="auto (ONNX when exported and onnxruntime is installed, else torch), torch or onnx.")
 
 
 def _report_error(msg: str) -> None:
@@ -164,7 +167,7 @@ def pseudo_label(
     items: int = typer.Option(20000, "--items", help="Corpus items to score."),
     min_conf: float = typer.Option(0.9, "--min-conf", help="Keep a theme call when its score is at least this."),
     per_class: int = typer.Option(400, "--per-class", help="At most this many per primary class."),
-    backend: str = typer.Option("auto", "--backend", help="auto|torch|onnx."),
+    backend: str = BACKEND,
 ) -> None:
     """Self-training: label unlabelled news with a teacher model, keeping only confident calls."""
     from xinwen.training.self_training import pseudo_label as run
@@ -179,7 +182,7 @@ def evaluate(
     data: Path = typer.Option(..., "--data", exists=True, help="Labelled JSONL/CSV."),
     report: Path | None = typer.Option(None, "--report", help="Folder for metrics.json, report.md, PNGs."),
     compare: str | None = typer.Option(None, "--compare", help="A second model folder, side by side."),
-    backend: str = typer.Option("auto", "--backend", help="auto (ONNX if exported, else torch), torch or onnx."),
+    backend: str = BACKEND,
 ) -> None:
     """Score theme model(s) on labelled data: accuracy, macro-F1, per-class report, confusion."""
     from xinwen.training.evaluate import confusion_text, evaluate_model
@@ -201,7 +204,7 @@ def classify(
     inputs: list[str] = typer.Argument(..., help="Article JSONL/CSV, or pages (text/PDF), dirs, globs, -."),
     out: Path | None = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: stdout)."),
     model: str | None = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
-    backend: str = typer.Option("auto", "--backend", help="auto (ONNX if exported, else torch), torch or onnx."),
+    backend: str = BACKEND,
 ) -> None:
     """Tag each article with its theme, themes over threshold, and per-theme scores."""
     from xinwen.inference.pipeline import Pipeline
@@ -269,7 +272,7 @@ def run(
     report: Path | None = typer.Option(None, "--report", help="Write an HTML briefing here."),
     resume: bool = typer.Option(False, "--resume", help="Skip inputs already done; redo nothing."),
     model: str | None = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
-    backend: str = typer.Option("auto", "--backend", help="auto (ONNX if exported, else torch), torch or onnx."),
+    backend: str = BACKEND,
     method: str = typer.Option("learned", "--method", help="Digest method: learned | lead | textrank."),
 ) -> None:
     """The daily job: segment, classify and digest everything; exit 0 when anything succeeded."""
