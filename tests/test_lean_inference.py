@@ -67,3 +67,14 @@ def test_onnx_backend_imports_neither_torch_transformers_nor_sklearn(exported):
     got = json.loads(run.stdout.strip().splitlines()[-1])
     assert got["heavy"] == []
     np.testing.assert_allclose(np.array(got["scores"]), torch_scores, atol=0.01)
+
+
+def test_auto_backend_falls_back_to_torch_without_onnxruntime(exported, monkeypatch):
+    import importlib.util
+
+    out, torch_scores = exported
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "onnxruntime" else real(name, *a))
+    m = ThemeModel.from_pretrained(out)  # the folder names an int8 graph, but nothing could run it
+    assert m.onnx is None and m.bert is not None
+    np.testing.assert_allclose(m.predict_scores([None, "交警"], TEXTS[:2]), torch_scores, atol=1e-6)
