@@ -100,6 +100,31 @@ def test_seam_model_prefers_the_true_continuation(tiny_base):
     assert s.shape == (2,) and np.isfinite(s).all()
 
 
+def test_seam_scores_are_the_pseudo_log_likelihood_at_the_seam(tiny_base):
+    """The LM head runs at the masked positions only; the sum must be the full model's."""
+    import torch
+    from xinwen.models.seam import POSITIONS, SeamModel
+
+    seam = SeamModel.from_pretrained(tiny_base)
+    seam.batch_size = 3  # pairs straddle batches of uneven lengths
+    pairs = [("园区实施审批提速", "改革，优化营商环境"), ("交警", "查处酒驾"), ("审批", ""), ("提醒群众不转账", "不汇款")]
+    want = []
+    for left, right in pairs:
+        li, ri = seam._ids(left), seam._ids(right)
+        seq = [seam.tok.cls_token_id, *li, *ri, seam.tok.sep_token_id]
+        total = 0.0
+        for p in POSITIONS:
+            q = 1 + len(li) + p
+            if 1 <= q < len(seq) - 1:
+                masked = list(seq)
+                masked[q] = seam.tok.mask_token_id
+                with torch.inference_mode():
+                    logits = seam.model(input_ids=torch.tensor([masked])).logits[0, q]
+                total += float(logits.log_softmax(-1)[seq[q]])
+        want.append(total)
+    np.testing.assert_allclose(seam(pairs), want, rtol=1e-5, atol=1e-5)
+
+
 def test_titles_printed_apart_go_to_the_article_that_uses_their_words(fixture_articles):
     from xinwen.inference.blocks import Block
     from xinwen.inference.reassemble import match_headlines
