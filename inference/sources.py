@@ -85,9 +85,9 @@ def _stdin_bytes() -> bytes:
 
 def kind_of(path: str) -> str:
     """By extension; stdin by its first character, so `xinwen segment … | xinwen classify -`
-    reads JSONL records (`{`) and anything else is page text."""
+    reads records (`{`: JSONL; `[`: a JSON array) and anything else is page text."""
     if path == "-":
-        return "records" if _stdin_bytes().removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"{" else "page"
+        return "records" if _stdin_bytes().removeprefix(codecs.BOM_UTF8).lstrip()[:1] in (b"{", b"[") else "page"
     name = path.lower()
     if name.endswith(".pdf"):
         return "pdf"
@@ -156,8 +156,70 @@ def text_problem(rec: dict) -> str | None:
     mistake in the file (a shifted column, an id in the wrong field), not an article to classify."""
     text = rec.get("text")
     if text is not None and not isinstance(text, str):
-        return f"`text` is {_JSON_KINDS.get(type(text), type(text).__name__)}, not a string"
+        return f"`text` is {_kind(text)}, not a string"
     return None if (text or "").strip() else "empty text"
+
+
+def _kind(value) -> str:
+    return _JSON_KINDS.get(type(value), "a string" if isinstance(value, str) else type(value).__name__)
+
+
+def _document_items(text: str) -> Iterator[tuple[int, object]]:
+    """(line, value) for each element of an array document, or the one top-level value; the text
+    is known to parse. Line numbers are where each element starts, counted as the scan goes."""
+    dec, ws = json.JSONDecoder(), " \t\r\n"
+    i = len(text) - len(text.lstrip(ws))
+    if text[i] != "[":
+        yield text.count("\n", 0, i) + 1, json.loads(text)
+        return
+    line, seen, i = 1, 0, i + 1
+    while True:
+        while text[i] in ws + ",":
+            i += 1
+        if text[i] == "]":
+            return
+        line += text.count("\n", seen, i)
+        seen = i
+        value, i = dec.raw_decode(text, i)
+        yield line, value
+
+
+def json_records(text: str) -> Iterator[tuple[int, dict | None, str | None]]:
+    """(line, record, problem) per record of JSON Lines, or of one JSON document, which is how
+    many tools export: an array of objects (`to_json(orient="records")`) or one pretty-printed
+    object. Text that parses whole is a document (one JSONL line reads the same either way); an
+    array whose first line is not JSON on its own but that does not parse is one problem, not one
+    per line."""
+    lines = text.split("\n")
+    head = text.lstrip()[:1]
+    if head in ("[", "{"):
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as e:
+            if head == "[" and not _parses(next(ln for ln in lines if ln.strip())):
+                yield e.lineno, None, f"malformed JSON ({e.msg})"
+                return
+        else:
+            for n, value in _document_items(text):
+                yield (n, value, None) if isinstance(value, dict) else (n, None, f"not a JSON object but {_kind(value)}")
+            return
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield n, None, f"malformed JSON ({e.msg})"
+            continue
+        yield (n, rec, None) if isinstance(rec, dict) else (n, None, f"not a JSON object but {_kind(rec)}")
+
+
+def _parses(line: str) -> bool:
+    try:
+        json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    return True
 
 
 def read_records(path: str, errors: list[str] | None = None) -> Iterator[dict]:
@@ -183,18 +245,10 @@ def read_records(path: str, errors: list[str] | None = None) -> Iterator[dict]:
         if not n:
             raise InputError(f"{path}: no records, only a header")
         return
-    for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as e:
-            errors.append(f"{path}:{n}: malformed JSON ({e.msg})")
-            continue
-        if not isinstance(rec, dict):
-            errors.append(f"{path}:{n}: not a JSON object but {type(rec).__name__}")
-            continue
-        if problem := text_problem(rec):
+    for n, rec, problem in json_records(text):
+        if rec is not None:
+            problem = text_problem(rec)
+        if problem:
             errors.append(f"{path}:{n}: {problem}")
             continue
         yield {**rec, "_line": n}

@@ -121,9 +121,28 @@ def test_odd_record_files_get_one_line_each(tmp_path):
     assert [x for x in r.stderr.splitlines() if x.startswith("error")] == [
         f"error {tmp_path / 'notext.csv'}: no `text` column (columns: id, body)",
         f"error {tmp_path / 'header.csv'}: no records, only a header",
-        f"error {tmp_path / 'odd.jsonl'}:1: not a JSON object but list",
+        f"error {tmp_path / 'odd.jsonl'}:1: not a JSON object but a list",
         f"error {tmp_path / 'odd.jsonl'}:3: `text` is a list, not a string",
         f"error {tmp_path / 'multi.csv'}:4: empty text",  # the row starts on line 4: its body spans two
+    ]
+
+
+def test_json_documents_are_records_with_the_line_each_starts_on(tmp_path):
+    """An exported array of objects, or one pretty-printed object, is records, not a malformed
+    line per line; a broken document is one error."""
+    arr = [{"id": "a", "text": "湘潭高新区项目签约"}, {"id": "b", "text": ""}, [1], {"text": "交警查处酒驾"}]
+    files = {"arr.json": json.dumps(arr, ensure_ascii=False, indent=1),
+             "one.json": "\n" + json.dumps({"id": "o", "text": "招聘会举行"}, ensure_ascii=False, indent=2),
+             "broken.json": '[\n {"id": "x", "text": "文本"},\n {"id": "y", "text": }\n]\n',
+             "flat.json": json.dumps([{"id": "f", "text": "春风行动招聘会"}], ensure_ascii=False)}  # one line
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    r = runner.invoke(app, ["summarize", *(str(tmp_path / n) for n in files), "--method", "lead"])
+    assert r.exit_code == 0 and [json.loads(x)["id"] for x in r.stdout.splitlines()] == ["a", "arr:13", "o", "f"]
+    assert [x for x in r.stderr.splitlines() if x.startswith("error")] == [
+        f"error {tmp_path / 'arr.json'}:6: empty text",
+        f"error {tmp_path / 'arr.json'}:10: not a JSON object but a list",
+        f"error {tmp_path / 'broken.json'}:3: malformed JSON (Expecting value)",
     ]
 
 

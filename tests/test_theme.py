@@ -7,7 +7,7 @@ import pytest
 from xinwen.models.theme import ThemeModel
 from xinwen.models.theme_io import decide
 from xinwen.training.evaluate import evaluate_scores, expected_calibration_error
-from xinwen.training.labelled import DataError, validate
+from xinwen.training.labelled import DataError, load_labelled, validate
 from xinwen.training.theme_train import train_theme
 
 from xinwen.settings import file_sha256, load_labels
@@ -120,6 +120,17 @@ def test_bad_label_files_refuse_with_file_and_line(tmp_path, line, problem):
     with pytest.raises(DataError) as e:
         validate(f)
     assert f"{f}:2: {problem}" in str(e.value)
+
+
+def test_a_json_array_trains_like_json_lines(tmp_path):
+    recs = [{"id": "1", "text": "交警查处酒驾", "primary": "road-safety"}, {"id": "2", "text": "花展", "primary": "other"}]
+    f = tmp_path / "labels.json"
+    f.write_text(json.dumps(recs, ensure_ascii=False, indent=2), encoding="utf-8")
+    assert [r["primary"] for r in validate(f)] == ["road-safety", "other"]
+    assert load_labelled(f)["id"] == ["1", "2"]  # and the datasets loader reads it too
+    f.write_text(json.dumps([*recs, {"id": "3", "text": "文本", "primary": "sports"}], ensure_ascii=False, indent=2))
+    with pytest.raises(DataError, match=rf"{f.name}:12: unknown label 'sports'"):
+        validate(f)
 
 
 def test_duplicate_ids_are_warned(tmp_path):

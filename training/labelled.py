@@ -13,7 +13,7 @@ from pathlib import Path
 
 from datasets import Dataset, load_dataset
 from xinwen.inference.encoding import InputError, decode_bytes
-from xinwen.inference.sources import csv_rows, text_problem
+from xinwen.inference.sources import csv_rows, json_records, text_problem
 
 from xinwen.settings import Labels, load_labels
 from xinwen.ui import no_library_bars, warn
@@ -30,16 +30,7 @@ def _rows(path: Path) -> list[tuple[int, dict | None, str | None]]:
             return [(n, dict(r), None) for n, r in csv_rows(text, str(path))]
         except InputError as e:
             raise DataError(f"{e}; nothing was trained") from None
-    out = []
-    for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-            out.append((n, rec, None) if isinstance(rec, dict) else (n, None, "not a JSON object"))
-        except json.JSONDecodeError as e:
-            out.append((n, None, f"malformed JSON ({e.msg})"))
-    return out
+    return list(json_records(text))
 
 
 def _labels_of(rec: dict) -> list[str]:
