@@ -64,6 +64,17 @@ def sorted_batch_scores(seqs: list[list[int]], pad_id: int, n_labels: int, logit
     return out
 
 
+def resolve_backend(path: Path, meta: dict, backend: str = "auto") -> str:
+    """`auto` is the exported ONNX graph when the folder has one and onnxruntime is installed,
+    else torch; TF-IDF models need neither (the answer is then moot)."""
+    if backend == "auto":
+        has_graph = bool(meta.get("onnx_file")) and (path / meta["onnx_file"]).exists()
+        backend = "onnx" if has_graph and importlib.util.find_spec("onnxruntime") else "torch"
+    if backend not in ("torch", "onnx"):
+        raise ValueError(f"unknown backend {backend!r}; choose auto, torch or onnx")
+    return backend
+
+
 class ThemeModel:
     def __init__(self, path: Path, meta: dict, labels: Labels, bert=None, tokenizer=None,
                  tfidf: TfidfThemeModel | None = None, onnx_session=None):
@@ -85,11 +96,7 @@ class ThemeModel:
         meta = json.loads(meta_file.read_text())
         labels = load_labels()
         bert = tok = tfidf = sess = None
-        if backend == "auto":  # the exported ONNX graph when the folder ships one and onnxruntime is installed
-            has_graph = bool(meta.get("onnx_file")) and (path / meta["onnx_file"]).exists()
-            backend = "onnx" if has_graph and importlib.util.find_spec("onnxruntime") else "torch"
-        if backend not in ("torch", "onnx"):
-            raise ValueError(f"unknown backend {backend!r}; choose auto, torch or onnx")
+        backend = resolve_backend(path, meta, backend)
         if meta["architecture"] == "bert":
             # ONNX Runtime and the tokenizer file alone: torch and transformers stay unimported
             # (about 6 s of a one-page run) unless the folder or the backend needs them

@@ -5,6 +5,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -33,6 +34,11 @@ def test_version_and_module_entry_point():
 def test_info_json_has_model_keys():
     data = json.loads(runner.invoke(app, ["info", "--json"]).output)
     assert set(data) >= {"version", "base_model", "theme_model", "digest_model"}
+    import importlib.util
+
+    meta = json.loads((Path(data["theme_model"]) / "xinwen.json").read_text(encoding="utf-8"))
+    ort = importlib.util.find_spec("onnxruntime") is not None
+    assert data["theme_backend"] == (f"onnx {meta['onnx_file']}" if ort and meta.get("onnx_file") else "torch")
 
 
 def test_segment_jsonl_to_stdout():

@@ -58,8 +58,15 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
 
 @app.command()
 def info(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
-    """Show the version and the bundled models."""
+    """Show the version, the bundled models, and how `--backend auto` would run the theme model."""
     data = {"version": __version__, **{k: (str(bundled_model(k)) if bundled_model(k) else None) for k in BUNDLED}}
+    if data["theme_model"]:
+        from xinwen.models.theme import resolve_backend
+
+        theme = Path(data["theme_model"])
+        meta = json.loads((theme / "xinwen.json").read_text(encoding="utf-8"))
+        data["theme_backend"] = ("onnx " + meta["onnx_file"] if resolve_backend(theme, meta) == "onnx"
+                                 else "torch" if meta["architecture"] == "bert" else meta["architecture"])
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
