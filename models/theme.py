@@ -1,8 +1,10 @@
-"""The theme classifier: `from_pretrained` / `save_pretrained` over a model folder.
+"""The theme classifier: `from_pretrained` over a model folder that `xinwen train` writes.
 
 A folder holds `xinwen.json` (architecture, themes, thresholds, input budget), and either
 a transformers sequence-classification model (safetensors + tokenizer) or a TF-IDF model,
-or both: a BERT whose scores are blended with TF-IDF's at a weight tuned on dev.
+or both: a BERT whose scores are blended with TF-IDF's at a weight tuned on dev. With an
+exported ONNX graph the whole model runs on onnxruntime, `tokenizers` and numpy: torch,
+transformers and scikit-learn are imported only by the torch backend and by training.
 """
 
 from __future__ import annotations
