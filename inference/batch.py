@@ -36,8 +36,13 @@ class RunSummary:
 
     def line(self) -> str:
         rate = self.articles / self.seconds if self.seconds else 0.0
-        return (f"{self.inputs} inputs ({self.skipped} already done), {self.pages} pages, {self.articles} articles, "
-                f"{self.errors} errors in {self.seconds:.1f}s ({rate:.1f} articles/s)")
+        return (f"{_count(self.inputs, 'input')} ({self.skipped} already done), {_count(self.pages, 'page')}, "
+                f"{_count(self.articles, 'article')}, {_count(self.errors, 'error')} in {self.seconds:.1f}s "
+                f"({rate:.1f} articles/s)")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def side_paths(out: Path) -> tuple[Path, Path]:

@@ -81,5 +81,6 @@ def test_the_readme_run_command_on_the_bundled_page(tmp_path):
     assert len(recs) == 7 and all(x["theme"] and x["digest"] for x in recs)
     assert "湘潭高新区" in html.read_text(encoding="utf-8")
     summary = [x for x in r.output.splitlines() if "errors in" in x]
-    assert len(summary) == 1 and "7 articles, 0 errors" in summary[0] and summary[0].endswith("articles/s)")
+    assert len(summary) == 1 and summary[0].startswith("1 input (0 already done), 1 page, 7 articles, 0 errors in ")
+    assert summary[0].endswith("articles/s)")
     assert "longer than the specified maximum" not in r.output
