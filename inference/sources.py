@@ -148,7 +148,8 @@ def csv_rows(text: str, path: str) -> Iterator[tuple[int, dict]]:
         yield n, row
 
 
-_JSON_KINDS = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
+_JSON_KINDS = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object",
+               str: "a string", type(None): "null"}
 
 
 def text_problem(rec: dict) -> str | None:
@@ -161,7 +162,8 @@ def text_problem(rec: dict) -> str | None:
 
 
 def _kind(value) -> str:
-    return _JSON_KINDS.get(type(value), "a string" if isinstance(value, str) else type(value).__name__)
+    """What a JSON value is, in an error message's words."""
+    return _JSON_KINDS.get(type(value), type(value).__name__)
 
 
 def _document_items(text: str) -> Iterator[tuple[int, object]]:
