@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-import jieba
+from xinwen.inference.clause_cuts import PAIRS, fit_words, fit_words_tail
 from xinwen.inference.textclean import repair_spacing
 
 _SENT_END = re.compile(r"([。！？!?；;…]+[”’」』）)]*|\n)")
@@ -27,18 +26,6 @@ CONNECTIVES = ("同时", "此外", "另外", "而且", "并且", "但是", "因�
                "与此同时", "另一方面", "然而", "此外", "而", "并", "且", "但", "也", "还", "又")
 _CONNECTIVES_LONGEST_FIRST = tuple(sorted(set(CONNECTIVES), key=len, reverse=True))
 _TRIM = "，,、：:；;。！？!?…—- \u3000\n\r\t"
-PAIRS = (("“", "”"), ("（", "）"), ("《", "》"), ("(", ")"), ("‘", "’"), ("「", "」"))
-_NUM_EDGE = re.compile(r"[\d.%,．]")
-# a transliterated name's interpunct within five letters: back from a span's start, ahead of its end
-_NAME_BEFORE = re.compile(r"[·•・][^\W\d_]{0,5}$")
-_NAME_AFTER = re.compile(r"[^\W\d_]{0,5}[·•・]")
-_NAME_JOINS = "·•・"
-_UNITS = set("年月日号时点分秒万亿千百元岁个名人家项次倍米吨%‰")
-# words a clause's tail should not open with (`等多部门…` reads as `多部门…`; `是…主阵地` lacks its subject)
-_TAIL_SKIP = {"等", "等等", "的", "和", "与", "及", "或", "了", "之", "以及", "并", "是"}
-# one-character words a clause's dropped head may end on; any other lone character is bound to
-# the word after it by meaning, which jieba does not know (`新|时代` as a start reads `时代…`)
-_LONE_HEAD_ENDS = set("的了在是和与对把被将从向为以及等并而但也都就又还却由于给让使要会能可已曾正才再更很不没着过之其或即")
 
 
 @dataclass(frozen=True)
@@ -124,57 +111,6 @@ def tidy(text: str, start: int, end: int) -> tuple[int, int]:
             while end > start and text[end - 1] in _TRIM:
                 end -= 1
     return start, end
-
-
-def _splits_token(text: str, pos: int, start: bool = False) -> bool:
-    """A span that starts (`start`) or ends at `pos` would split a number (`2,0|00`, `3.|5%`), a
-    number from its unit (`2026|年`), or a transliterated name (`阿卜杜拉|希·穆罕默德` as a start,
-    `阿纳|斯·利比` as an end: jieba cuts such names anywhere)."""
-    if not 0 < pos < len(text):
-        return False
-    if _NUM_EDGE.match(text[pos - 1]) and _NUM_EDGE.match(text[pos]) or text[pos - 1].isdigit() and text[pos] in _UNITS:
-        return True
-    if start:
-        return text[pos] in _NAME_JOINS or bool(_NAME_BEFORE.search(text, max(0, pos - 6), pos))
-    return text[pos - 1] in _NAME_JOINS or bool(_NAME_AFTER.match(text, pos))
-
-
-@lru_cache(maxsize=1024)
-def _words(segment: str) -> tuple[str, ...]:
-    """jieba's words of one over-long clause: its head and its tail are both cut from them."""
-    return tuple(jieba.cut(segment, HMM=False))
-
-
-def fit_words(text: str, start: int, end: int, max_chars: int) -> int:
-    """Largest end ≤ start+max_chars on a jieba word boundary and not inside a number."""
-    if end - start <= max_chars:
-        return end
-    pos, best = start, start
-    for w in _words(text[start:end]):
-        if pos + len(w) - start > max_chars:
-            break
-        pos += len(w)
-        if not _splits_token(text, pos):
-            best = pos
-    return best
-
-
-def fit_words_tail(text: str, start: int, end: int, max_chars: int) -> int:
-    """Smallest start ≥ end-max_chars on a jieba word boundary, not inside a number or a bracket
-    or quote: the clause's tail, where a long Chinese clause keeps its verb (`…宣传活动在…集市上火热进行`)."""
-    if end - start <= max_chars:
-        return start
-    pos, last = start, ""
-    for w in _words(text[start:end]):
-        before = text[start:pos]
-        if (end - pos <= max_chars and w not in _TAIL_SKIP
-                and not _splits_token(text, pos, start=True)
-                and not (len(last) == 1 and "\u4e00" <= last <= "\u9fff" and last not in _LONE_HEAD_ENDS)
-                and all(before.count(o) == before.count(c) for o, c in PAIRS)):
-            return pos
-        pos += len(w)
-        last = w
-    return end
 
 
 # a sentence right after a quotation that only says whose words they were: `这是…李奶奶最大的感受`,

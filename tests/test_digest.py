@@ -2,13 +2,13 @@
 
 import jieba
 import pytest
+from xinwen.inference.clause_cuts import fit_words, fit_words_tail
 from xinwen.inference.digest import Digester, lead, textrank
 from xinwen.inference.rouge import lcs, rouge_all, rouge_l, rouge_n
 from xinwen.inference.spans import (
     candidates,
     clauses,
     dangling,
-    fit_words_tail,
     normalise_body,
     sentences,
     skip_boilerplate,
@@ -125,8 +125,8 @@ def test_a_long_clause_offers_its_tail_cut_at_a_word():
     spans = {s.text: s for s in candidates(body, 30)}
     tail = spans["多部门共同参与的大型宣传活动在板杉镇夏坪桥村集市上火热进行"]  # not `等多部门…`
     assert tail.head_cut and not tail.sent_start and tail.sent_end and not tail.dangling
-    head = spans["交警大队等多部门共同参与的大型宣传活动在板杉镇夏坪桥村集市上"]  # the head, as before
-    assert not head.head_cut and head.dangling
+    head = next(s for t, s in spans.items() if t.startswith("交警大队等多部门共同参与的大型宣传活动在"))
+    assert not head.head_cut and head.dangling  # the head, its verb cut off
     assert [s for s in spans.values() if s.head_cut] == [tail]  # only a clause over max_chars has one
 
 
@@ -220,3 +220,31 @@ def test_a_clause_tail_does_not_start_after_a_lone_character_bound_to_the_next_w
     assert text[fit_words_tail(text, 0, len(text), 30) :] == "我国经济发展的基本特征是由高速增长阶段转向高质量发展阶段"
     text = "对全市交通事故起数和死亡人数实现双下降创历史新低给予肯定"  # a preposition may end the dropped head
     assert fit_words_tail(text, 0, len(text), len(text) - 1) == 1
+
+
+@pytest.mark.parametrize(("clause", "not_start"), [
+    ("国家主席习近平3日在雅加达参观中印尼友好图片展并同两国青年交流", ("主席", "雅加达")),
+    ("工业和信息化部等八部门近日联合印发《机械工业数字化转型实施方案》", ("信息化部",)),
+    ("国务院总理李克强4日向在北京举行的第二届中俄交通大学校长论坛发去贺信", ("4日", "向在")),
+    ("第二十七届中国西部商品交易会暨首届秦巴山区绿色农林产业投资贸易洽谈会", ("中国西部",)),
+], ids=["title-name", "coordination", "actor-date", "ordinal"])
+def test_a_clause_tail_keeps_its_actor_and_its_noun_phrases_whole(clause, not_start):
+    """The tail used to start at the first word boundary that fit: `主席习近平…` without `国家`,
+    `信息化部…` without `工业和`, `4日向…` without the premier."""
+    tail = clause[fit_words_tail(clause, 0, len(clause), 30) :]
+    assert not tail.startswith(not_start), tail
+
+
+def test_a_clause_tail_may_drop_a_modifier_or_a_date():
+    clause = "位于明尼苏达州布卢明顿市的美国最大商场美国购物中心在当地时间23日晚间突发枪击事件"
+    assert clause[fit_words_tail(clause, 0, len(clause), 30) :].startswith("美国最大商场")
+    clause = "开国元勋朱德总司令（香港）大型展览开幕典礼28日在香港中央图书馆举行"  # nor on a bracket
+    assert clause[fit_words_tail(clause, 0, len(clause), 30) :] == "大型展览开幕典礼28日在香港中央图书馆举行"
+
+
+def test_a_clause_head_does_not_end_inside_a_name():
+    """jieba splits names it does not know (`德|克罗`, `伊|素|福`) and titles (`玛格丽特|二世`)."""
+    for clause, name in [("国家主席习近平在人民大会堂会见来华进行正式访问的比利时首相德克罗", "德克罗"),
+                         ("国务院总理李克强25日下午在人民大会堂会见丹麦女王玛格丽特二世", "玛格丽特二世")]:
+        head = clause[: fit_words(clause, 0, len(clause), len(clause) - 2)]
+        assert not any(head.endswith(name[:k]) for k in range(1, len(name))), head
