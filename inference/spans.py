@@ -140,14 +140,18 @@ _DANGLING = re.compile(r"(?:(?:在|当|随着|从|自|于)[^，,：:]*(?:后|时
 # one clause that opens on a subordinator says why, when or if, and its main clause is missing
 # (`随着“一带一路”建设不断推进`)
 _SUBORDINATE = re.compile(r"^(?:随着|为了|由于|如果|虽然|尽管|只有|只要|即使|一旦)[^，,；;：:]*$")
+# a clause that opens on a consequence or contrast, not set off by a comma, goes on from the
+# clause before it and shares its subject (`…认为基层的权力都是“微权力”，|因此不注重规范…`)
+_CONTINUES = re.compile(r"^(?:因此|因而|所以|从而|进而|但|但是|可是|却|而|而且|并且|于是|否则)(?![，,])")
 
 
 def dangling(body: str, start: int, end: int) -> bool:
     """Stops before it says anything, is a lone subordinate clause, starts or stops inside a list
-    (`…派出所`, then `、交警大队`), or opens on a copula whose subject is in the clause before
-    (`是娄底…的主阵地`)."""
+    (`…派出所`, then `、交警大队`), or opens on a copula or a conjunction whose subject is in the
+    clause before (`是娄底…的主阵地`, `因此不注重…`)."""
     span = body[start:end]
-    return (bool(_DANGLING.search(span) or _SUBORDINATE.match(span)) or body[end : end + 1] == "、"
+    return (bool(_DANGLING.search(span) or _SUBORDINATE.match(span) or _CONTINUES.match(span))
+            or body[end : end + 1] == "、"
             or body[start - 1 : start] == "、" or body[start : start + 1] == "是")
 
 

@@ -103,6 +103,13 @@ def test_a_lone_subordinate_or_time_clause_is_dangling():
     assert dangling(cut, 0, cut.index("9月")) and not dangling(cut, 0, len(cut))  # a head cut before its number
 
 
+def test_a_clause_opening_on_a_consequence_goes_on_from_the_one_before():
+    body = "一些领导干部认为基层的权力都是“微权力”，因此不注重规范“微权力”的运行。因此，要构建科学的基层权力运行体系。"
+    flags = {s.text: s.dangling for s in candidates(body)}
+    assert flags["因此不注重规范“微权力”的运行"]  # shares the subject of the clause before
+    assert not flags["要构建科学的基层权力运行体系"]  # `因此，` set off by a comma is stripped instead
+
+
 def test_a_subhead_line_gives_spans_without_its_line_break():
     """A paragraph without end punctuation (an in-article subhead) ends its sentence at the line
     break; the span must not carry that break into a one-line digest."""
