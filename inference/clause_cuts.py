@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import jieba.posseg
-
 PAIRS = (("“", "”"), ("（", "）"), ("《", "》"), ("(", ")"), ("‘", "’"), ("「", "」"))
 _NUM_EDGE = re.compile(r"[\d.%,．]")
 # a transliterated name's interpunct within five letters: back from a span's start, ahead of its end
@@ -43,7 +41,10 @@ def _splits_token(text: str, pos: int, start: bool = False) -> bool:
 @lru_cache(maxsize=1024)
 def _tagged(segment: str) -> tuple[tuple[str, str], ...]:
     """jieba's words of one over-long clause with their part of speech (the same words as
-    `jieba.cut(HMM=False)`): its head and its tail are both cut from them."""
+    `jieba.cut(HMM=False)`): its head and its tail are both cut from them. Imported here: the
+    tagger reads jieba's whole dictionary again (0.4 s), which only digests need."""
+    import jieba.posseg
+
     return tuple((p.word, _flag(p.word, p.flag)) for p in jieba.posseg.cut(segment, HMM=False))
 
 
