@@ -53,14 +53,11 @@ def _flag(word: str, flag: str) -> str:
     return flag if flag != "eng" else "m" if word[:1].isdigit() else "nx"
 
 
-def _words(segment: str) -> tuple[str, ...]:
-    return tuple(w for w, _ in _tagged(segment))
-
-
-# parts of speech (jieba's ICTCLAS tags) for the tail's start: a noun or a name, and what a
-# predicate opens with
+# parts of speech (jieba's ICTCLAS tags): nouns and names; the names that act; what may modify
+# a noun inside one phrase (an organisation may be dropped from its officer's title, so not `nt`)
 _NOUNS = {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "nx", "j", "s", "f", "vn", "an", "l"}
 _ACTORS = {"nr", "nrfg", "nrt", "nt"}
+_MODIFIERS = (_NOUNS - {"nt"}) | {"a", "b"}
 _COORDINATORS = {"和", "与", "及", "或", "以及", "同", "跟", "暨", "-", "－", "/"}
 # prepositions whose object may open a tail: a topic or a clause (`对|全市交通事故…实现双下降`),
 # where after `在`, `向`, `从`… the place would read as the subject (`在|雅加达参观…`)
@@ -80,8 +77,8 @@ def _compound(prev: tuple[str, str], nxt: tuple[str, str]) -> bool:
     jieba leaves a name it does not know (`伊素|福`); an adjective and its noun, a number and
     its classifier."""
     (a, fa), (b, fb) = prev, nxt
-    if fa in _NOUNS - {"nt"} | {"a", "b"} and fb in _NOUNS:  # `大|样本` too; an organisation
-        return True  # may be dropped from its officer's title (`全国人大常委会|委员长张德江…`)
+    if fa in _MODIFIERS and fb in _NOUNS:  # `大|样本` too, but `全国人大常委会|委员长张德江…` may part
+        return True
     if fa in ("m", "q") and fb in _NOUNS | {"m", "q"} and a not in _DATE_UNITS:
         return True  # `第七届|世界…`, `36|种`, `第九|十次`
     return (_lone_character(a) and _lone_character(b) and a not in _LONE_HEAD_ENDS
@@ -96,7 +93,7 @@ def _breaks_phrase(prev: tuple[str, str], nxt: tuple[str, str]) -> bool:
     actor whole, though (`国务院|印发《…》`, `何立峰6月15日下午|在人民大会堂会见…`): the verb and
     its object are what a headline keeps, and the head that keeps the actor stops before them."""
     (a, fa), (b, fb) = prev, nxt
-    number = fb in ("m", "q", "t")
+    dated = fb in ("m", "q", "t")
     if _compound(prev, nxt) or a in _COORDINATORS or fa == "p" and a not in _TOPIC_PREPOSITIONS:
         return True
     if (fb in _ACTORS or fb == "ns") and fa not in ("uj", "x"):  # a name keeps its title or
@@ -104,7 +101,7 @@ def _breaks_phrase(prev: tuple[str, str], nxt: tuple[str, str]) -> bool:
     if fa == "v" and (fb in ("v", "vn") or b in _VERB_COMPLEMENTS):  # `主持|召开`, `聚集|在…`
         return True
     if fa in _NOUNS:  # subject, then its date; or its modifier
-        return number or fb in ("a", "b")
+        return dated or fb in ("a", "b")
     return fa == "r" and fb in _NOUNS  # `各国|卫生部长`
 
 
@@ -125,9 +122,9 @@ def fit_words(text: str, start: int, end: int, max_chars: int) -> int:
 
 
 def fit_words_tail(text: str, start: int, end: int, max_chars: int) -> int:
-    """Smallest start ≥ end-max_chars on a jieba word boundary, not inside a number or a bracket
-    or quote, nor inside a phrase: the clause's tail, where a long
-    Chinese clause keeps its verb (`…宣传活动在…集市上火热进行`)."""
+    """Smallest start ≥ end-max_chars on a jieba word boundary, not inside a number, a bracket, a
+    quote or a phrase: the clause's tail, where a long Chinese clause keeps its verb
+    (`…宣传活动在…集市上火热进行`)."""
     if end - start <= max_chars:
         return start
     pos, last = start, ("", "")

@@ -1,8 +1,9 @@
 """Sentence/clause splitting and digest candidate spans.
 
 A digest is always a contiguous span of the (whitespace-normalised) body: a sentence or a
-run of clauses (or a long clause's head or tail), never cut inside a jieba word or a number, with leading connectives and
-trailing punctuation stripped, and boilerplate lead-ins (`本报讯`, `记者从…获悉，`) skipped.
+run of clauses (or a long clause's head or tail, cut where `clause_cuts` allows: never inside a
+word, a number, a name or a noun phrase), with leading connectives and trailing punctuation
+stripped, and boilerplate lead-ins (`本报讯`, `记者从…获悉，`) skipped.
 """
 
 from __future__ import annotations
