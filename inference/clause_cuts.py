@@ -130,7 +130,7 @@ def fit_words_tail(text: str, start: int, end: int, max_chars: int) -> int:
     pos, last = start, ("", "")
     for w, flag in _tagged(text[start:end]):
         before = text[start:pos]
-        if (end - pos <= max_chars and w not in _TAIL_SKIP and w[:1] not in "（("
+        if (end - pos <= max_chars and w not in _TAIL_SKIP and w not in _UNITS and w[:1] not in "（("
                 and not _splits_token(text, pos, start=True)
                 and not (_lone_character(last[0]) and last[0] not in _LONE_HEAD_ENDS)
                 and not (pos > start and _breaks_phrase(last, (w, flag)))

@@ -248,6 +248,8 @@ def test_a_clause_tail_may_drop_a_modifier_or_a_date():
     assert clause[fit_words_tail(clause, 0, len(clause), 30) :].startswith("美国最大商场")
     clause = "开国元勋朱德总司令（香港）大型展览开幕典礼28日在香港中央图书馆举行"  # nor on a bracket
     assert clause[fit_words_tail(clause, 0, len(clause), 30) :] == "大型展览开幕典礼28日在香港中央图书馆举行"
+    clause = "2024（甲辰）年公祭伏羲大典今天（6月21日）在甘肃天水举行隆重的纪念仪式"  # nor on a unit
+    assert not clause[fit_words_tail(clause, 0, len(clause), 30) :].startswith("年")
 
 
 def test_a_clause_head_does_not_end_inside_a_name():
