@@ -143,8 +143,9 @@ _DANGLING = re.compile(r"(?:(?:在|当|随着|从|自|于)[^，,：:]*(?:后|时
 _SUBORDINATE = re.compile(r"^(?:随着|为了|由于|如果|虽然|尽管|只有|只要|即使|一旦)[^，,；;：:]*$")
 # a clause that opens on a consequence or contrast, not set off by a comma, goes on from the
 # clause before it and shares its subject (`…认为基层的权力都是“微权力”，|因此不注重规范…`)
-_CONTINUES = re.compile(r"^(?:因此|因而|所以|从而|进而|但|但是|可是|却|而|而且|并且|并(?![购网行轨列存举联入肩重发])|于是|否则)"
-                        r"(?![，,])")
+# (a one-character conjunction is not the head of a longer one: `但是，` is set off, `并网` no conjunction)
+_CONTINUES = re.compile(r"^(?:因此|因而|所以|从而|进而|但是|但(?!是)|可是|却|而且|而(?!且)|并且"
+                        r"|并(?![且购网行轨列存举联入肩重发])|于是|否则)(?![，,])")
 
 
 def dangling(body: str, start: int, end: int) -> bool:

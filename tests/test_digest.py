@@ -109,6 +109,7 @@ def test_a_clause_opening_on_a_consequence_goes_on_from_the_one_before():
     assert flags["因此不注重规范“微权力”的运行"]  # shares the subject of the clause before
     assert not flags["要构建科学的基层权力运行体系"]  # `因此，` set off by a comma is stripped instead
     assert dangling("，并公布十个奖项", 1, 8) and not dangling("并网发电量创新高", 0, 8)  # 并网: not a conjunction
+    assert not dangling("但是，我们", 0, 5) and dangling("但我们要", 0, 4)
 
 
 def test_a_subhead_line_gives_spans_without_its_line_break():
