@@ -66,8 +66,10 @@ _DATE_UNITS = {"年", "月", "日", "号"}
 _VERB_COMPLEMENTS = {"在", "于", "到", "至", "给", "通过", "成", "为"}
 
 
-def _lone_character(word: str) -> bool:
-    return len(word) == 1 and "\u4e00" <= word <= "\u9fff"
+def _bound_character(word: str) -> bool:
+    """A lone Chinese character that is not a function word: jieba left it alone, but by meaning
+    it belongs to the word beside it (`新|时代`, `伊|素|福`)."""
+    return len(word) == 1 and "\u4e00" <= word <= "\u9fff" and word not in _LONE_HEAD_ENDS
 
 
 def _compound(prev: tuple[str, str], nxt: tuple[str, str]) -> bool:
@@ -81,8 +83,7 @@ def _compound(prev: tuple[str, str], nxt: tuple[str, str]) -> bool:
         return True
     if fa in ("m", "q") and fb in _NOUNS | {"m", "q"} and a not in _DATE_UNITS:
         return True  # `第七届|世界…`, `36|种`, `第九|十次`
-    return (_lone_character(a) and _lone_character(b) and a not in _LONE_HEAD_ENDS
-            and b not in _LONE_HEAD_ENDS)
+    return _bound_character(a) and _bound_character(b)
 
 
 def _breaks_phrase(prev: tuple[str, str], nxt: tuple[str, str]) -> bool:
@@ -132,7 +133,7 @@ def fit_words_tail(text: str, start: int, end: int, max_chars: int) -> int:
         before = text[start:pos]
         if (end - pos <= max_chars and w not in _TAIL_SKIP and w not in _UNITS and w[:1] not in "（("
                 and not _splits_token(text, pos, start=True)
-                and not (_lone_character(last[0]) and last[0] not in _LONE_HEAD_ENDS)
+                and not _bound_character(last[0])
                 and not (pos > start and _breaks_phrase(last, (w, flag)))
                 and all(before.count(o) == before.count(c) for o, c in PAIRS)):
             return pos
