@@ -10,11 +10,14 @@ from collections.abc import Callable, Iterator
 from itertools import islice
 
 from xinwen.inference.encoding import InputError
+from xinwen.inference.segmentation.credits import split_credits
+from xinwen.inference.segmentation.layout import Segmenter
 from xinwen.inference.segmenter import page_records
 from xinwen.inference.sources import expand_inputs, input_stem, kind_of, read_pages, read_records
 
 
-def articles_from(path: str, on_error: Callable[[str], None]) -> Iterator[dict]:
+def articles_from(path: str, on_error: Callable[[str], None],
+                  segmenter: Segmenter = Segmenter.RULES) -> Iterator[dict]:
     try:
         if kind_of(path) == "records":
             errs: list[str] = []
@@ -24,21 +27,38 @@ def articles_from(path: str, on_error: Callable[[str], None]) -> Iterator[dict]:
                     on_error(errs.pop(0))
                 rec.setdefault("id", f"{stem}:{rec['_line']}")
                 rec.setdefault("source", path)
-                yield rec
+                yield clean_record(rec)
             for e in errs:
                 on_error(e)
         else:
-            for page in read_pages(path):
-                yield from page_records(page)
+            for page in read_pages(path, segmenter):
+                yield from page_records(page, segmenter)
     except InputError as e:
         on_error(str(e))
     except OSError as e:
         on_error(f"{path}: {e.strerror or e}")
+    except Exception as e:  # one bad input never stops the batch
+        on_error(f"{'stdin' if path == '-' else path}: could not be read ({type(e).__name__}: {e})")
 
 
-def iter_articles(inputs: list[str], on_error: Callable[[str], None]) -> Iterator[dict]:
+def clean_record(rec: dict) -> dict:
+    """A record's body loses the dateline and credits printed at its edges, as a page's does
+    (`本报讯（记者…）`, `【…】`, `新华社…电`, a closing `（王普）`); they go to `dateline` and
+    `byline` unless the record has them already."""
+    dateline, byline, text = split_credits(rec["text"])
+    if text != rec["text"]:
+        rec["text"] = text
+        if dateline and not rec.get("dateline"):
+            rec["dateline"] = dateline
+        if byline and not rec.get("byline"):
+            rec["byline"] = byline
+    return rec
+
+
+def iter_articles(inputs: list[str], on_error: Callable[[str], None],
+                  segmenter: Segmenter = Segmenter.RULES) -> Iterator[dict]:
     for path in expand_inputs(inputs):
-        yield from articles_from(path, on_error)
+        yield from articles_from(path, on_error, segmenter)
 
 
 def chunks(it: Iterator[dict], size: int) -> Iterator[list[dict]]:

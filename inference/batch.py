@@ -9,10 +9,12 @@ an interrupted run plus a resume equals one uninterrupted run.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +50,57 @@ def _count(n: int, noun: str) -> str:
 def side_paths(out: Path) -> tuple[Path, Path]:
     stem = out.name[: -len(out.suffix)] if out.suffix else out.name
     return out.with_name(f"{stem}.errors.jsonl"), out.with_name(f"{stem}.progress.jsonl")
+
+
+def input_key(path: str) -> str:
+    """An input as resume knows it: its resolved path, so `pages/` and `/abs/pages/` agree."""
+    return path if path == "-" else str(Path(path).resolve())
+
+
+def content_hash(path: str) -> str | None:
+    """SHA-256 of an input's bytes (None when it cannot be read): a file changed since the last
+    run is done again."""
+    if path == "-":
+        return None
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+class RunLocked(ValueError):
+    """Another run writes the same OUT (a ValueError: the CLI reports it in one line, exit 2)."""
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """An exclusive lock beside OUT for the whole run: a second run on the same OUT is refused
+    and told who holds it, instead of both writing and one losing records."""
+    import fcntl
+
+    lock = out.with_name(f".{out.name}.lock")
+    fh = open(lock, "a+", encoding="utf-8")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.seek(0)
+        holder = fh.read().strip() or "another process"
+        fh.close()
+        raise RunLocked(f"{out}: another xinwen run is writing it ({holder}); wait for it or use another -o") from None
+    fh.seek(0)
+    fh.truncate()
+    fh.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
+    fh.flush()
+    try:
+        yield
+    finally:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+        lock.unlink(missing_ok=True)
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -100,19 +153,34 @@ def run_batch(inputs: list[str], out: str | Path, pipeline: Pipeline, resume: bo
     """Segment, classify and digest every input into `out`; see the module docstring for safety."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    with locked(out):
+        return _run(inputs, out, pipeline, resume, report, quiet, on_input_done, group_size)
+
+
+def _run(inputs: list[str], out: Path, pipeline: Pipeline, resume: bool, report: str | Path | None, quiet: bool,
+         on_input_done: Callable[[str], None] | None, group_size: int) -> RunSummary:
     err_path, prog_path = side_paths(out)
-    done: set[str] = set()
+    own = {p.resolve() for p in (out, err_path, prog_path, out.with_name(f".{out.name}.lock"))}
+    paths = [p for p in expand_inputs(inputs) if p == "-" or Path(p).resolve() not in own]
+    hashes = {p: content_hash(p) for p in paths}
+    done: set[tuple[str, str | None]] = set()
     if resume:
-        done = {p["input"] for p in _read_jsonl(prog_path)}
-        _rewrite_keeping(out, lambda r: r.get("input") in done, _read_out)
-        _rewrite_keeping(err_path, lambda r: r.get("input") in done, _read_jsonl)
+        # an input is done when the ledger has it, by resolved path and unchanged content, and it
+        # did not fail outright (no article and an error: a missing or empty file, fixed since)
+        current = {(input_key(p), hashes[p]) for p in paths}
+        entries = [e for e in _read_jsonl(prog_path)
+                   if not (e.get("articles", 0) == 0 and e.get("errors", 0) > 0)
+                   and (e.get("key") or input_key(e["input"]), e.get("sha256")) in current]
+        done = {(e.get("key") or input_key(e["input"]), e.get("sha256")) for e in entries}
+        kept = {e["input"] for e in entries}
+        _rewrite_keeping(out, lambda r: r.get("input") in kept, _read_out)
+        _rewrite_keeping(err_path, lambda r: r.get("input") in kept, _read_jsonl)
+        _rewrite_keeping(prog_path, lambda r: r.get("input") in kept, _read_jsonl)
     else:
         for p in (out, err_path, prog_path):
             p.unlink(missing_ok=True)
     summary = RunSummary()
     t0 = time.time()
-    own = {p.resolve() for p in (out, err_path, prog_path)}  # `run pages/ -o pages/out.jsonl`, then --resume
-    paths = [p for p in expand_inputs(inputs) if p == "-" or Path(p).resolve() not in own]
     with progress_bar(quiet) as bar, RecordWriter(out, append=True) as w:
         task = bar.add_task("run", total=len(paths), info="")
         pending: list[tuple[str, list[dict], list[dict]]] = []
@@ -125,7 +193,8 @@ def run_batch(inputs: list[str], out: str | Path, pipeline: Pipeline, resume: bo
                     w.write(r)
                 for e in errs:
                     _append_jsonl(err_path, e)
-                _append_jsonl(prog_path, {"input": path, "articles": len(rs), "errors": len(errs)})
+                _append_jsonl(prog_path, {"input": path, "key": input_key(path), "sha256": hashes.get(path),
+                                          "articles": len(rs), "errors": len(errs)})
                 summary.articles += len(rs)
                 summary.errors += len(errs)
                 summary.pages += len({r.get("page") for r in rs if r.get("page") is not None})
@@ -137,7 +206,7 @@ def run_batch(inputs: list[str], out: str | Path, pipeline: Pipeline, resume: bo
 
         for path in paths:
             summary.inputs += 1
-            if path in done:
+            if (input_key(path), hashes[path]) in done:
                 summary.skipped += 1
                 bar.update(task, advance=1)
                 continue
@@ -150,7 +219,7 @@ def run_batch(inputs: list[str], out: str | Path, pipeline: Pipeline, resume: bo
                     line = int(head.rsplit(":", 1)[-1])
                 errs.append({"input": path, "line": line, "reason": msg})
 
-            recs = [{**r, "input": path} for r in articles_from(path, on_error)]
+            recs = [{**r, "input": path} for r in articles_from(path, on_error, pipeline.segmenter)]
             pending.append((path, recs, errs))
             if sum(len(r) for _, r, _ in pending) >= group_size:
                 flush()

@@ -43,18 +43,35 @@ def _chart(counts: dict[str, int], names: dict[str, str]) -> str:
     return f'<svg class="chart" width="760" height="{h}" role="img" aria-label="theme counts">{"".join(rows)}</svg>'
 
 
+def _esc(value) -> str:
+    """Any field as HTML text: records come from users' files, so every value is escaped."""
+    return html.escape("" if value is None else str(value))
+
+
+def _score(scores: dict, t: str) -> float:
+    try:
+        return max(0.0, min(1.0, float(scores.get(t, 0))))
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def _card(r: dict, themes: tuple[str, ...]) -> str:
     title = r.get("title") or ""
-    head = html.escape(title) if title else f'<i>(无标题)</i> {html.escape(r.get("digest") or "")}'
-    sub = f'<div class="sub">{html.escape(r["subtitle"])}</div>' if r.get("subtitle") else ""
+    head = _esc(title) if title else f'<i>(无标题)</i> {_esc(r.get("digest"))}'
+    sub = f'<div class="sub">{_esc(r["subtitle"])}</div>' if r.get("subtitle") else ""
     scores = r.get("scores") or {}
     if isinstance(scores, str):
-        scores = json.loads(scores or "{}")
-    bars = "".join(f'<div class="bar">{html.escape(t)}<span style="width:{60 * float(scores.get(t, 0)):.0f}px"></span>'
-                   f' {float(scores.get(t, 0)):.2f}</div>' for t in themes)
-    src = f'{html.escape(str(r.get("source", "")))} · 第{r.get("page", "?")}页' if r.get("page") else html.escape(str(r.get("source", "")))
-    by = f' · {html.escape(r["byline"])}' if r.get("byline") else ""
-    return (f'<div class="card"><h3>{head}</h3>{sub}<div class="digest">摘要：{html.escape(r.get("digest") or "")}</div>'
+        try:
+            scores = json.loads(scores or "{}")
+        except json.JSONDecodeError:
+            scores = {}
+    if not isinstance(scores, dict):
+        scores = {}
+    bars = "".join(f'<div class="bar">{_esc(t)}<span style="width:{60 * _score(scores, t):.0f}px"></span>'
+                   f' {_score(scores, t):.2f}</div>' for t in themes)
+    src = f'{_esc(r.get("source"))} · 第{_esc(r.get("page"))}页' if r.get("page") else _esc(r.get("source"))
+    by = f' · {_esc(r["byline"])}' if r.get("byline") else ""
+    return (f'<div class="card"><h3>{head}</h3>{sub}<div class="digest">摘要：{_esc(r.get("digest"))}</div>'
             f'<div class="meta">{src}{by}</div><div class="bars">{bars}</div></div>')
 
 
@@ -63,7 +80,7 @@ def render_briefing(records: list[dict], errors: list[dict], summary: str = "") 
     names = {k: f"{v} {k}" for k, v in labels.zh.items()}
     groups: dict[str, list[dict]] = {t: [] for t in labels.primary_classes}
     for r in records:
-        groups.setdefault(r.get("theme") or labels.other, []).append(r)
+        groups.setdefault(str(r.get("theme") or labels.other), []).append(r)
     counts = {k: len(v) for k, v in groups.items()}
     parts = [f"<!DOCTYPE html><html lang=\"zh\"><head><meta charset=\"utf-8\"><title>xinwen briefing</title>"
              f"<style>{CSS}</style></head><body><header><h1>新闻简报 · xinwen briefing</h1>"
@@ -72,10 +89,10 @@ def render_briefing(records: list[dict], errors: list[dict], summary: str = "") 
     for t, recs in groups.items():
         if recs:
             cards = "".join(_card(r, labels.themes) for r in recs)
-            parts.append(f'<section id="{t}"><h2>{html.escape(names.get(t, t))} <small>{len(recs)}</small></h2>{cards}</section>')
+            parts.append(f'<section id="{_esc(t)}"><h2>{_esc(names.get(t, t))} <small>{len(recs)}</small></h2>{cards}</section>')
     if errors:
-        rows = "".join(f"<tr><td>{html.escape(str(e.get('input')))}</td><td>{e.get('line') or ''}</td>"
-                       f"<td>{html.escape(str(e.get('reason')))}</td></tr>" for e in errors)
+        rows = "".join(f"<tr><td>{_esc(e.get('input'))}</td><td>{_esc(e.get('line') or '')}</td>"
+                       f"<td>{_esc(e.get('reason'))}</td></tr>" for e in errors)
         parts.append(f"<section><h2>错误 <small>{len(errors)} inputs or records skipped</small></h2>"
                      f"<table><tr><th>input</th><th>line</th><th>reason</th></tr>{rows}</table></section>")
     parts.append("</main></body></html>")

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from xinwen.inference.articles import chunks, iter_articles
+from xinwen.inference.segmentation.layout import Segmenter
 from xinwen.inference.writers import RecordWriter
 
 from xinwen.ui import progress_bar
@@ -18,8 +19,9 @@ from xinwen.ui import progress_bar
 class Pipeline:
     def __init__(self, theme_model: str | None = None, backend: str = "auto", classify: bool = True,
                  digest: bool = True, digest_method: str = "learned", digest_model: str | None = None,
-                 max_chars: int = 30, batch_size: int = 32):
+                 max_chars: int = 30, batch_size: int = 32, segmenter: Segmenter = Segmenter.RULES):
         self.model = self.digester = None
+        self.segmenter = Segmenter(segmenter)
         if classify:
             from xinwen.models.theme import ThemeModel
 
@@ -51,7 +53,7 @@ class Pipeline:
         """Stream every article of `inputs` through the pipeline into `out` (atomic file or stdout)."""
         with progress_bar(quiet) as bar, RecordWriter(out) as w:
             task = bar.add_task("articles", total=None, info="")
-            for chunk in chunks(iter_articles(list(inputs), on_error), chunk_size):
+            for chunk in chunks(iter_articles(list(inputs), on_error, self.segmenter), chunk_size):
                 for r in self.annotate(chunk, lambda n: bar.update(task, advance=n)):
                     w.write(r)
         return w.count

@@ -45,6 +45,7 @@ class Article:
     title: str | None = None
     subtitle: str | None = None
     byline: str | None = None
+    dateline: str | None = None
     captions: list[str] = field(default_factory=list)
     body_lines: list[str] = field(default_factory=list)
     text: str = ""

@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from xinwen.inference.encoding import InputError
-from xinwen.inference.segment import segment_lines
+from xinwen.inference.segmentation import Segmenter, segment_page
 from xinwen.inference.sources import Page, expand_inputs, input_name, kind_of, read_pages
 
 
-def page_records(page: Page, headlines: str = "auto") -> list[dict]:
-    arts = page.articles if page.articles is not None else segment_lines(page.lines, headlines)
+def page_records(page: Page, segmenter: Segmenter = Segmenter.RULES) -> list[dict]:
+    arts = page.articles if page.articles is not None else segment_page(page.layout, segmenter)
     return [a.record(id=f"{page.stem}#p{page.page}-{n}", source=page.source, page=page.page)
             for n, a in enumerate(arts, 1)]
 
 
-def segment_inputs(inputs: list[str], on_error: Callable[[str], None], headlines: str = "auto") -> Iterator[dict]:
+def segment_inputs(inputs: list[str], on_error: Callable[[str], None],
+                   segmenter: Segmenter = Segmenter.RULES) -> Iterator[dict]:
     """Yield article records for every page of every input; bad inputs go to `on_error`."""
     for path in expand_inputs(inputs):
         if kind_of(path) == "records":
@@ -23,9 +24,11 @@ def segment_inputs(inputs: list[str], on_error: Callable[[str], None], headlines
                      "`xinwen classify`, `summarize` and `run` read them")
             continue
         try:
-            for page in read_pages(path):
-                yield from page_records(page, headlines)
+            for page in read_pages(path, segmenter):
+                yield from page_records(page, segmenter)
         except InputError as e:
             on_error(str(e))
         except OSError as e:
             on_error(f"{path}: {e.strerror or e}")
+        except Exception as e:  # one bad input never stops the batch
+            on_error(f"{input_name(path)}: could not be segmented ({type(e).__name__}: {e})")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xinwen.inference.encoding import InputError, decode_bytes
-from xinwen.inference.lines import Line
+from xinwen.inference.segmentation.layout import PageLayout, PageLine, Segmenter
 
 from xinwen.ui import warn as ui_warn
 
@@ -31,8 +31,8 @@ class Page:
     source: str
     stem: str
     page: int
-    lines: list[Line]
-    articles: list | None = None  # already segmented by layout (PDF pages)
+    layout: PageLayout  # lines with geometry (PDF, learned reader) or without (text dumps)
+    articles: list | None = None  # already segmented (PDF pages read by the rules reader)
 
 
 def expand_inputs(inputs: list[str], warn: Callable[[str], None] = ui_warn) -> Iterator[str]:
@@ -107,21 +107,44 @@ def _read_bytes(path: str) -> bytes:
     return p.read_bytes()
 
 
-def read_pages(path: str) -> Iterator[Page]:
-    """Pages of one input: a text file is one page (form feeds split pages), a PDF one per page."""
+def read_pages(path: str, segmenter: Segmenter = Segmenter.RULES) -> Iterator[Page]:
+    """Pages of one input: a text file is one page (form feeds split pages), a PDF one per page,
+    read one page at a time. Whatever breaks while reading a PDF is one InputError for it."""
+    from xinwen.inference.segmentation.reader import dump_layout
+
     stem = input_stem(path)
     if kind_of(path) == "pdf":
-        from xinwen.inference.pdf import pdf_pages
-
         if not Path(path).exists():
             raise InputError(f"{path}: no such file")
-        for i, (lines, arts) in enumerate(pdf_pages(path), 1):
-            yield Page(path, stem, i, lines, arts)
+        any_text = False
+        try:
+            if Segmenter(segmenter) == Segmenter.LEARNED:
+                from xinwen.inference.segmentation.pdf_lines import pdf_layouts
+
+                for layout in pdf_layouts(path, name=path):
+                    any_text = any_text or bool(layout.lines)
+                    yield Page(path, stem, layout.page, layout)
+            else:
+                from xinwen.inference.pdf import pdf_pages
+                from xinwen.inference.segment import segment_lines
+                from xinwen.inference.segmentation.credits import clean_credits
+
+                for i, (lines, arts) in enumerate(pdf_pages(path), 1):
+                    any_text = any_text or bool(lines)
+                    arts = arts if arts is not None else segment_lines(lines)
+                    yield Page(path, stem, i, PageLayout([PageLine(x.text) for x in lines], source=path, page=i),
+                               [clean_credits(a) for a in arts])
+        except InputError:
+            raise
+        except Exception as e:  # pdfminer raises many kinds (PSEOF, PDFSyntaxError, PDFPasswordIncorrect…)
+            raise InputError(f"{path}: not a readable PDF ({type(e).__name__})") from None
+        if not any_text:
+            raise InputError(f"{path}: PDF has no text layer; run OCR on it first")
         return
     text = decode_bytes(_read_bytes(path), path)
     for i, chunk in enumerate(text.split("\f"), 1):
         if chunk.strip():
-            yield Page(path, stem, i, [Line(x) for x in chunk.split("\n")])
+            yield Page(path, stem, i, dump_layout(chunk, path, i))
 
 
 def _decode_lines(data: bytes, path: str, errors: list[str]) -> str:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import ROOT
@@ -47,7 +48,7 @@ def test_segment_jsonl_to_stdout():
     recs = [json.loads(x) for x in r.stdout.splitlines()]
     assert [x["id"] for x in recs] == [f"hunan-daily-2022-regional-page#p1-{i}" for i in range(1, 8)]
     assert recs[0]["source"] == PAGE and recs[0]["page"] == 1
-    assert set(recs[0]) == {"id", "source", "page", "kicker", "title", "subtitle", "byline", "captions", "text"}
+    assert set(recs[0]) == {"id", "source", "page", "kicker", "title", "subtitle", "byline", "dateline", "captions", "text"}
 
 
 def test_segment_csv_and_bad_inputs_keep_going(tmp_path):
@@ -201,3 +202,26 @@ def test_package_base_model_as_fp16(tiny_base, tmp_path):
     model, _ = load_masked_lm(dest)
     assert next(model.parameters()).dtype == torch.float32
     assert json.loads((dest / "config.json").read_text())["dtype"] == "float32"  # stored fp16, computed fp32
+
+
+@pytest.mark.parametrize("args", [
+    ["segment", "examples/hunan-daily-2022-regional-page.txt", "--segmenter", "magic"],
+    ["summarize", "examples/hunan-daily-2022-regional-page.txt", "--max-chars", "0"],
+    ["summarize", "examples/hunan-daily-2022-regional-page.txt", "--max-chars", "-5"],
+    ["summarize", "examples/hunan-daily-2022-regional-page.txt", "--method", "BEST"],
+    ["classify", "examples/hunan-daily-2022-regional-page.txt", "--backend", "gpu"],
+    ["segment", "examples/hunan-daily-2022-regional-page.txt", "-o", "out.xlsx"],
+    ["run", "examples/hunan-daily-2022-regional-page.txt", "-o", "out.txt"],
+])
+def test_bad_option_values_exit_2_before_any_work(args, tmp_path):
+    import time
+
+    from typer.testing import CliRunner
+
+    from xinwen.cli import app
+
+    t = time.perf_counter()
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 2, r.output
+    assert time.perf_counter() - t < 2.0
+    assert not (tmp_path / "out.xlsx").exists()

@@ -59,7 +59,8 @@ def test_mixed_folder_errors_and_resume_noop(pipeline, folder, tmp_path):
     assert "<svg" in html and "http" not in html.replace("http-equiv", "") and "道路交通安全" in html
     before = out.read_bytes()
     s2 = run_batch([str(folder)], out, pipeline, resume=True, quiet=True)
-    assert s2.articles == 0 and s2.skipped == s.inputs
+    # the binary and the empty file failed outright: they are tried again (and fail again)
+    assert s2.articles == 0 and s2.skipped == s.inputs - 2 and s2.errors == 2
     assert out.read_bytes() == before
 
 
@@ -96,7 +97,7 @@ def test_output_inside_the_input_folder_is_not_an_input(pipeline, folder, tmp_pa
     assert (first.inputs, first.articles, first.errors) == (again.inputs, again.articles, again.errors) == (
         ref.inputs, ref.articles, ref.errors)
     resumed = run_batch([str(folder)], out, pipeline, resume=True, quiet=True)
-    assert resumed.inputs == resumed.skipped == ref.inputs
+    assert resumed.inputs == ref.inputs and resumed.skipped == ref.inputs - 2  # the two broken inputs are retried
     assert [r["id"] for r in _lines(out)] == [r["id"] for r in _lines(tmp_path / "ref.jsonl")]
 
 
@@ -116,3 +117,33 @@ def test_briefing_renders_in_headless_chromium(pipeline, tmp_path):
                     f"--screenshot={png}", f"file://{tmp_path / 'b.html'}"], check=True, timeout=120,
                    capture_output=True)
     assert png.stat().st_size > 20_000  # a real page, not a blank
+
+
+def test_resume_by_absolute_path_and_retry_of_a_fixed_input(pipeline, folder, tmp_path, monkeypatch):
+    """First run with a relative folder, resume with its absolute path: nothing twice; an input
+    that failed (empty) and was fixed since is done on resume; a changed input is redone."""
+    monkeypatch.chdir(folder.parent)
+    out = tmp_path / "out.jsonl"
+    first = run_batch(["in"], out, pipeline, quiet=True)
+    n = len(_lines(out))
+    shutil.copy(PAGE, folder / "zz_empty.txt")  # fixed
+    again = run_batch([str(folder.resolve())], out, pipeline, resume=True, quiet=True)
+    recs = _lines(out)
+    assert again.skipped == first.inputs - 2 and len(recs) == n + 7
+    assert len({(r["input"], r["id"]) for r in recs}) == len(recs)
+    (folder / "page0.txt").write_text(PAGE.read_text(encoding="utf-8").replace("春天", "秋天"), encoding="utf-8")
+    third = run_batch([str(folder.resolve())], out, pipeline, resume=True, quiet=True)
+    assert third.articles == 7 and len(_lines(out)) == n + 7  # page0 redone, its old articles dropped
+    assert any("秋天" in r["text"] for r in _lines(out))
+
+
+def test_a_second_run_on_the_same_out_is_refused_while_the_first_holds_it(pipeline, folder, tmp_path):
+    from xinwen.inference.batch import RunLocked, locked
+
+    out = tmp_path / "out.jsonl"
+    with locked(out):
+        with pytest.raises(RunLocked, match="another xinwen run is writing it"):
+            run_batch([str(folder)], out, pipeline, quiet=True)
+    assert not out.exists()
+    run_batch([str(folder)], out, pipeline, quiet=True)  # free again once the first is done
+    assert out.exists()

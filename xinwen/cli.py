@@ -6,18 +6,44 @@ import functools
 import json
 import os
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 
 import typer
 
 from xinwen import __version__
+from xinwen.inference.segmentation.layout import Segmenter
 from xinwen.settings import BUNDLED, bundled_model
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="xinwen: Chinese newspaper pages in; segmented, theme-tagged, digested articles out.")
+# one option for every command that reads pages
+SEGMENTER = typer.Option("rules", "--segmenter", case_sensitive=False,
+                         help="Page reader: rules (default) or learned (the layout reader trained on simulated pages).")
 # one option for every command that classifies
-BACKEND = typer.Option("auto", "--backend",
+class Backend(str, Enum):
+    AUTO = "auto"
+    TORCH = "torch"
+    ONNX = "onnx"
+
+
+class DigestMethod(str, Enum):
+    LEARNED = "learned"
+    LEAD = "lead"
+    TEXTRANK = "textrank"
+
+
+def _out_suffix(value: Path | None) -> Path | None:
+    """`-o` must name a format xinwen writes: checked before any work."""
+    if value is not None and value.suffix.lower() not in (".jsonl", ".csv"):
+        raise typer.BadParameter(f"{value}: write .jsonl or .csv (got {value.suffix or 'no extension'})")
+    return value
+
+
+BACKEND = typer.Option(Backend.AUTO, "--backend", case_sensitive=False,
                        help="auto (ONNX when exported and onnxruntime is installed, else torch), torch or onnx.")
+METHOD = typer.Option(DigestMethod.LEARNED, "--method", case_sensitive=False, help="Digest method.")
+MAX_CHARS = typer.Option(30, "--max-chars", min=4, max=200, help="Longest digest, in characters.")
 
 
 def _report_error(msg: str) -> None:
@@ -116,10 +142,11 @@ def pretokenize(
 @_one_line_errors
 def segment(
     inputs: list[str] = typer.Argument(..., help="Page text files, PDFs, directories, globs, or - for stdin."),
-    out: Path | None = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: JSONL on stdout)."),
-    headlines: str = typer.Option("auto", help="Where headlines sit relative to bodies: auto|before|after."),
+    out: Path | None = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: JSONL on stdout).",
+                                    callback=_out_suffix),
+    segmenter: Segmenter = SEGMENTER,
 ) -> None:
-    """Split newspaper pages into articles (title, byline, captions, clean body)."""
+    """Split newspaper pages into articles (title, byline, dateline, captions, clean body)."""
     from xinwen.inference.segmenter import segment_inputs
     from xinwen.inference.writers import RecordWriter
 
@@ -130,10 +157,48 @@ def segment(
         _report_error(msg)
 
     with RecordWriter(out) as w:
-        for rec in segment_inputs(inputs, on_error, headlines):
+        for rec in segment_inputs(inputs, on_error, segmenter):
             w.write(rec)
     if w.count == 0:
         raise typer.Exit(1)
+
+
+@app.command("train-layout")
+@_one_line_errors
+def train_layout(
+    corpus: Path = typer.Option(..., "--corpus", help="Corpus JSONL(.gz) with title and text per item.", exists=True,
+                                dir_okay=False),
+    out: Path = typer.Option(..., "-o", "--out", help="Output layout model folder."),
+    config: Path | None = typer.Option(None, "--config", help="YAML config (default: configs/layout_train.yaml).",
+                                       exists=True, dir_okay=False),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress bars."),
+) -> None:
+    """Train the layout reader on simulated pages; held-out families and seeds go in its card."""
+    from xinwen.training.layout_train import LayoutTrainConfig, train_layout_model
+
+    LayoutTrainConfig.from_yaml(config)  # checked before any work
+    card = train_layout_model(corpus, out, config, quiet=quiet)
+    typer.echo(json.dumps(card["heldout"], ensure_ascii=False))
+
+
+@app.command("simulate-pages")
+@_one_line_errors
+def simulate_pages(
+    corpus: Path = typer.Option(..., "--corpus", help="Corpus JSONL(.gz) with title and text per item.", exists=True,
+                                dir_okay=False),
+    out: Path = typer.Option(..., "-o", "--out", help="Folder for PAGE.pdf, PAGE.pdftotext.txt, PAGE.truth.json."),
+    n: int = typer.Option(10, "-n", min=1, max=100000, help="Pages per family."),
+    family: list[str] = typer.Option(["metro"], "--family", help="Layout family (repeatable): metro, legal, theory, "
+                                                                 "regional, business, feature."),
+    seed: int = typer.Option(0, "--seed", min=0, help="First seed; pages use seed … seed+n-1."),
+    held_out_text: bool = typer.Option(False, "--held-out-text", help="Set text no training page carries."),
+) -> None:
+    """Render corpus articles into simulated newspaper pages with their truth."""
+    from xinwen.training.pagesim import FAMILIES, write_pages
+
+    if bad := [f for f in family if f not in FAMILIES]:
+        raise ValueError(f"--family: unknown {', '.join(bad)}; choose from {', '.join(FAMILIES)}")
+    typer.echo(json.dumps(write_pages(corpus, out, family, range(seed, seed + n), held_out_text)))
 
 
 @app.command()
@@ -174,12 +239,12 @@ def pseudo_label(
     items: int = typer.Option(20000, "--items", help="Corpus items to score."),
     min_conf: float = typer.Option(0.9, "--min-conf", help="Keep a theme call when its score is at least this."),
     per_class: int = typer.Option(400, "--per-class", help="At most this many per primary class."),
-    backend: str = BACKEND,
+    backend: Backend = BACKEND,
 ) -> None:
     """Self-training: label unlabelled news with a teacher model, keeping only confident calls."""
     from xinwen.training.self_training import pseudo_label as run
 
-    typer.echo(json.dumps(run(corpus, out, model, exclude, items, min_conf, per_class=per_class, backend=backend)))
+    typer.echo(json.dumps(run(corpus, out, model, exclude, items, min_conf, per_class=per_class, backend=backend.value)))
 
 
 @app.command()
@@ -189,14 +254,14 @@ def evaluate(
     data: Path = typer.Option(..., "--data", exists=True, help="Labelled JSONL/CSV."),
     report: Path | None = typer.Option(None, "--report", help="Folder for metrics.json, report.md, PNGs."),
     compare: str | None = typer.Option(None, "--compare", help="A second model folder, side by side."),
-    backend: str = BACKEND,
+    backend: Backend = BACKEND,
 ) -> None:
     """Score theme model(s) on labelled data: accuracy, macro-F1, per-class report, confusion."""
     from xinwen.training.evaluate import confusion_text, evaluate_model
     from xinwen.training.seen import seen_warning
     from xinwen.ui import warn
 
-    res = evaluate_model(model, str(data), str(report) if report else None, compare, backend)
+    res = evaluate_model(model, str(data), str(report) if report else None, compare, backend.value)
     for name, r in res.items():
         if warning := seen_warning(r["seen"], str(data)):
             warn(f"{name}: {warning}")
@@ -209,14 +274,16 @@ def evaluate(
 @_one_line_errors
 def classify(
     inputs: list[str] = typer.Argument(..., help="Article JSONL/CSV, or pages (text/PDF), dirs, globs, -."),
-    out: Path | None = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: stdout)."),
+    out: Path | None = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: stdout).", callback=_out_suffix),
     model: str | None = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
-    backend: str = BACKEND,
+    backend: Backend = BACKEND,
+    segmenter: Segmenter = SEGMENTER,
 ) -> None:
     """Tag each article with its theme, themes over threshold, and per-theme scores."""
     from xinwen.inference.pipeline import Pipeline
 
-    n = Pipeline(theme_model=model, backend=backend, digest=False).process(inputs, out, on_error=_report_error)
+    n = Pipeline(theme_model=model, backend=backend.value, digest=False, segmenter=segmenter).process(
+        inputs, out, on_error=_report_error)
     if n == 0:
         raise typer.Exit(1)
 
@@ -225,15 +292,16 @@ def classify(
 @_one_line_errors
 def summarize(
     inputs: list[str] = typer.Argument(..., help="Article JSONL/CSV, or pages (text/PDF), dirs, globs, -."),
-    out: Path | None = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: stdout)."),
-    max_chars: int = typer.Option(30, "--max-chars", help="Longest digest, in characters."),
-    method: str = typer.Option("learned", "--method", help="learned | lead | textrank."),
+    out: Path | None = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: stdout).", callback=_out_suffix),
+    max_chars: int = MAX_CHARS,
+    method: DigestMethod = METHOD,
     model: str | None = typer.Option(None, "--model", help="Digest model folder (default: bundled)."),
+    segmenter: Segmenter = SEGMENTER,
 ) -> None:
     """Add a headline-length extractive digest to each article."""
     from xinwen.inference.pipeline import Pipeline
 
-    p = Pipeline(classify=False, digest_method=method, digest_model=model, max_chars=max_chars)
+    p = Pipeline(classify=False, digest_method=method.value, digest_model=model, max_chars=max_chars, segmenter=segmenter)
     if p.process(inputs, out, on_error=_report_error) == 0:
         raise typer.Exit(1)
 
@@ -258,7 +326,7 @@ def evaluate_digest(
     data: Path = typer.Option(..., "--data", exists=True, help="JSONL/CSV records with title and text."),
     report: Path | None = typer.Option(None, "--report", help="Folder for metrics.json and report.md."),
     model: str | None = typer.Option(None, "--model", help="Digest model folder (default: bundled)."),
-    max_chars: int = typer.Option(30, "--max-chars"),
+    max_chars: int = MAX_CHARS,
     limit: int | None = typer.Option(None, "--limit", help="Score only the first N records."),
 ) -> None:
     """Char ROUGE-1/2/L of digests vs titles, beside Lead-1, TextRank and the oracle span."""
@@ -275,19 +343,22 @@ def evaluate_digest(
 @_one_line_errors
 def run(
     inputs: list[str] = typer.Argument(..., help="Pages (text/PDF), article JSONL/CSV, dirs, globs."),
-    out: Path = typer.Option(..., "-o", "--out", help=".jsonl or .csv; errors go to <stem>.errors.jsonl."),
+    out: Path = typer.Option(..., "-o", "--out", help=".jsonl or .csv; errors go to <stem>.errors.jsonl.",
+                             callback=_out_suffix),
     report: Path | None = typer.Option(None, "--report", help="Write an HTML briefing here."),
     resume: bool = typer.Option(False, "--resume", help="Skip inputs already done; redo nothing."),
     model: str | None = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
-    backend: str = BACKEND,
-    method: str = typer.Option("learned", "--method", help="Digest method: learned | lead | textrank."),
+    backend: Backend = BACKEND,
+    method: DigestMethod = METHOD,
+    segmenter: Segmenter = SEGMENTER,
 ) -> None:
     """The daily job: segment, classify and digest everything; exit 0 when anything succeeded."""
     from xinwen.inference.batch import run_batch
     from xinwen.inference.pipeline import Pipeline
     from xinwen.ui import stderr
 
-    s = run_batch(inputs, out, Pipeline(theme_model=model, backend=backend, digest_method=method), resume, report)
+    s = run_batch(inputs, out, Pipeline(theme_model=model, backend=backend.value, digest_method=method.value, segmenter=segmenter),
+                  resume, report)
     for e in s.error_list:
         _report_error(e["reason"])
     stderr.print(s.line(), highlight=False, soft_wrap=True)

@@ -20,6 +20,7 @@ BUNDLED = {
     "base_model": ASSETS / "base",
     "theme_model": ASSETS / "theme",
     "digest_model": ASSETS / "digest",
+    "layout_model": ASSETS / "layout",
 }
 
 
@@ -65,7 +66,7 @@ def load_labels(path: str | None = None) -> Labels:
 def bundled_model(key: str) -> Path | None:
     """The bundled model folder for `key`, or None when it has not been shipped yet."""
     p = BUNDLED[key]
-    return p if (p / "config.json").exists() or (p / "digest.json").exists() else None
+    return p if any((p / f).exists() for f in ("config.json", "digest.json", "layout.json")) else None
 
 
 def file_sha256(path: str | Path) -> str:

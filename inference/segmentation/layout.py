@@ -1,0 +1,158 @@
+"""Typed shapes of a page as the layout reader sees it.
+
+Coordinates are in PDF points with the origin at the top left and y growing downwards, the way
+a page is read; a text dump's lines carry no geometry (all None) and the reader falls back to
+the features a dump has: order, length and wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from enum import Enum
+from pathlib import Path
+
+import yaml
+
+
+class Segmenter(str, Enum):
+    """Which reader turns a page into articles. `rules`: the rule cascade of earlier releases
+    (pdfminer's layout analysis for PDFs), the default while the learned reader trails it on the
+    real pages we can check (docs/benchmarks.md). `learned`: the layout reader trained on
+    simulated pages."""
+
+    RULES = "rules"
+    LEARNED = "learned"
+
+
+class Role(str, Enum):
+    """What a printed line is. Headline parts open an article; body, subhead, byline and dateline
+    lines make it up; captions and credits go with a photo; notices (ads, legal notices, tables)
+    and furniture (paper name, date, page, section, editor lines, `转第X版`) are no article's."""
+
+    KICKER = "kicker"
+    TITLE = "title"
+    SUBTITLE = "subtitle"
+    BYLINE = "byline"
+    DATELINE = "dateline"
+    BODY = "body"
+    SUBHEAD = "subhead"
+    CAPTION = "caption"
+    CREDIT = "credit"
+    NOTICE = "notice"
+    FURNITURE = "furniture"
+
+    @property
+    def headline(self) -> bool:
+        return self in (Role.KICKER, Role.TITLE, Role.SUBTITLE)
+
+    @property
+    def in_article(self) -> bool:
+        return self in (Role.BYLINE, Role.DATELINE, Role.BODY, Role.SUBHEAD)
+
+
+ROLES = [r.value for r in Role]
+
+
+@dataclass
+class PageLine:
+    """One printed line. `size` is the median glyph size; `vertical` marks a column of text set
+    one character under the other (vertical headlines, names)."""
+
+    text: str
+    x0: float | None = None
+    y0: float | None = None
+    x1: float | None = None
+    y1: float | None = None
+    size: float | None = None
+    vertical: bool = False
+    blank_before: bool = False  # dumps: an empty line precedes this one
+
+    @property
+    def has_geometry(self) -> bool:
+        return self.x0 is not None
+
+    @property
+    def width(self) -> float:
+        return (self.x1 - self.x0) if self.has_geometry else 0.0
+
+    @property
+    def height(self) -> float:
+        return (self.y1 - self.y0) if self.has_geometry else 0.0
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass
+class Rule:
+    """A printed straight line (column rule, box side), or a picture's box when `image`."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    image: bool = False
+
+    @property
+    def horizontal(self) -> bool:
+        return (self.x1 - self.x0) >= (self.y1 - self.y0)
+
+
+@dataclass
+class PageLayout:
+    """One page: its lines in the order the source gives them, with what geometry it has."""
+
+    lines: list[PageLine]
+    width: float | None = None
+    height: float | None = None
+    rules: list[Rule] = field(default_factory=list)
+    source: str = ""
+    page: int = 1
+    text: str | None = None  # a dump's page text as given (the rules reader reads it line by line)
+
+    @property
+    def has_geometry(self) -> bool:
+        return self.width is not None and bool(self.lines) and self.lines[0].has_geometry
+
+
+@dataclass
+class Block:
+    """Lines of one article that run on together in one column, in reading order."""
+
+    lines: list[int]  # indices into PageLayout.lines
+    x0: float = 0.0
+    y0: float = 0.0
+    x1: float = 0.0
+    y1: float = 0.0
+
+
+@dataclass(frozen=True)
+class LayoutConfig:
+    """The reader's tunable numbers; `configs/layout.yaml` is the shipped copy."""
+
+    glyph_gap: float = 0.7  # × glyph size: a wider gap ends a printed line
+    vertical_gap: float = 0.6  # × glyph size: one-character lines closer than this stack vertically
+    block_gap: float = 1.6  # × body size: a wider gap between two column lines ends a block
+    link_min: float = 0.3  # a block whose best headline scores lower starts an untitled article
+    start_min: float = 0.5  # dumps: a line opens an article above this probability
+    min_untitled_chars: float = 60  # an untitled run of body lines shorter than this is not an article
+
+    @classmethod
+    def from_yaml(cls, path: str | Path | None = None) -> LayoutConfig:
+        from xinwen.settings import config_path
+
+        p = Path(path) if path else config_path("layout")
+        data = yaml.safe_load(Path(p).read_text(encoding="utf-8")) or {}
+        known = {f.name for f in fields(cls)}
+        if not isinstance(data, dict) or set(data) - known:
+            bad = sorted(set(data) - known) if isinstance(data, dict) else data
+            raise ValueError(f"{p}: unknown layout settings {bad}; known: {', '.join(sorted(known))}")
+        for k, v in data.items():
+            if not isinstance(v, (int, float)) or v <= 0:
+                raise ValueError(f"{p}: {k} must be a positive number, not {v!r}")
+        return cls(**{k: float(v) for k, v in data.items()})

@@ -1,0 +1,156 @@
+"""The layout reader: its tree ensembles, the page simulator it learns from, its config, the
+credit parser, and the shipped reader's floors on simulated pages generated here (held-out
+seeds, fixture text), so a changed threshold or model shows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.conftest import ROOT
+
+pytest.importorskip("reportlab")
+
+
+@pytest.fixture(scope="module")
+def pool(fixture_articles):
+    from xinwen.training.pagesim import TextPool
+
+    return TextPool.from_items([{"title": a["title"], "text": a["text"]} for a in fixture_articles])
+
+
+def test_tree_ensemble_gives_scikit_learns_probabilities(tmp_path):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from xinwen.models.forest import TreeEnsemble
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(600, 5))
+    y3 = np.where(x[:, 0] + x[:, 1] ** 2 > 1, "a", np.where(x[:, 2] > 0, "b", "c"))
+    for y in (y3, x[:, 3] > 0):
+        m = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(x, y)
+        f = TreeEnsemble.from_sklearn(m, [f"f{i}" for i in range(5)])
+        assert np.abs(f.predict_proba(x) - m.predict_proba(x)).max() < 1e-9
+        f.save(tmp_path, "m")
+        g = TreeEnsemble.load(tmp_path, "m")
+        assert np.abs(g.predict_proba(x) - m.predict_proba(x)).max() < 1e-9
+        assert g.classes == [str(c) for c in m.classes_]
+    with pytest.raises(ValueError, match="expected 5 features"):
+        f.predict_proba(x[:, :4])
+
+
+def test_a_simulated_page_is_a_real_pdf_labelled_by_construction(pool, tmp_path):
+    from xinwen.inference.segmentation.layout import Role
+    from xinwen.training.layout_train import readings
+    from xinwen.training.pagesim import simulate
+
+    page = simulate("metro", 3, pool)
+    assert page.pdf.startswith(b"%PDF") and page.truth()
+    assert all(t["title"] and t["text"] for t in page.truth())
+    rs = {r.kind: r for r in readings(page, ["text"], tmp_path)}
+    pdf = rs["pdf"]
+    labelled = [x for x in pdf.roles if x is not None]
+    assert len(labelled) >= 0.95 * len(pdf.page.lines)
+    assert {Role.TITLE, Role.BODY, Role.FURNITURE} <= set(labelled)
+    # the text reading's lines come in reading order, each article's lines together
+    arts = [a for a in rs["text"].articles if a is not None]
+    assert sum(1 for a, b in zip(arts, arts[1:]) if a != b) == len(set(arts)) - 1
+
+
+def test_families_and_seeds_held_out_are_not_trained_on():
+    from xinwen.training.layout_train import LayoutTrainConfig
+    from xinwen.training.pagesim import HELD_OUT_FAMILIES
+
+    cfg = LayoutTrainConfig.from_yaml()
+    assert HELD_OUT_FAMILIES and not set(HELD_OUT_FAMILIES) & set(cfg.families)
+
+
+def test_layout_config_is_pinned_and_refuses_unknown_keys(tmp_path):
+    from xinwen.inference.segmentation.layout import LayoutConfig
+
+    assert LayoutConfig.from_yaml() == LayoutConfig(glyph_gap=0.7, vertical_gap=0.6, block_gap=1.6, link_min=0.3,
+                                                    start_min=0.5, min_untitled_chars=60)
+    bad = tmp_path / "layout.yaml"
+    bad.write_text("glyph_gap: 0.7\nblock_gapp: 2\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="block_gapp"):
+        LayoutConfig.from_yaml(bad)
+    bad.write_text("glyph_gap: -1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="positive"):
+        LayoutConfig.from_yaml(bad)
+
+
+@pytest.mark.parametrize(("text", "dateline", "byline", "body"), [
+    ("本报讯（记者 张三 通讯员 李四）近日，全市开展活动。", "本报讯", "记者 张三 通讯员 李四", "近日，全市开展活动。"),
+    ("新华社北京5月9日电（记者王欢）日本首相表示。", "新华社北京5月9日电", "记者王欢", "日本首相表示。"),
+    ("【环球网报道 见习记者姜蔼玲】美日韩三国领导人会晤。", "环球网报道", "见习记者姜蔼玲", "美日韩三国领导人会晤。"),
+    ("据新华社报道，会议召开。", "据新华社报道", None, "会议召开。"),
+    ("会议召开。\n活动圆满结束。（王普）", None, "王普", "会议召开。\n活动圆满结束。"),
+    ("本报讯近年来，全州采取多种方式。", "本报讯", None, "近年来，全州采取多种方式。"),
+    ("会议召开。\n（陈辉杰 赵力华）", None, "陈辉杰 赵力华", "会议召开。"),
+    ("他说，本报讯员不是一个词。", None, None, "他说，本报讯员不是一个词。"),
+])
+def test_credits_leave_the_body(text, dateline, byline, body):
+    from xinwen.inference.segmentation.credits import split_credits
+
+    assert split_credits(text) == (dateline, byline, body)
+
+
+def test_the_shipped_reader_holds_its_floors_on_simulated_pages(pool, tmp_path):
+    """Held-out seeds of two families, set with fixture text: exact-boundary F1 per reading."""
+    from xinwen.inference.segmentation.reader import LayoutReader
+    from xinwen.training.layout_train import evaluate_reader, readings
+    from xinwen.training.pagesim import HELD_OUT_SEED, simulate
+
+    rs = [r for fam in ("regional", "feature") for seed in range(HELD_OUT_SEED, HELD_OUT_SEED + 3)
+          for r in readings(simulate(fam, seed, pool), ["text"], tmp_path)]
+    scores = evaluate_reader(LayoutReader.bundled(), rs)
+    floors = {"pdf": 0.5, "text": 0.3}
+    for key, sc in scores.items():
+        if key == "slowest_page_s":
+            continue
+        assert sc["exact_f1"] >= floors[key.split("/")[1]], (key, sc)
+    assert scores["slowest_page_s"] < 5.0
+
+
+def test_training_end_to_end_on_a_few_pages(pool, tmp_path):
+    """The training path on four pages: five ensembles saved as safetensors with their card,
+    loaded back, reading a page."""
+    from xinwen.inference.segmentation.reader import LayoutReader
+    from xinwen.training.layout_train import LayoutTrainConfig, simulate_readings, train_layout
+
+    rs = simulate_readings(["metro", "regional"], range(2), pool, ["text"])
+    reader = train_layout(rs, LayoutTrainConfig(families=["metro", "regional"], seeds=2, max_iter=5))
+    reader.save_pretrained(tmp_path / "layout")
+    assert not list((tmp_path / "layout").glob("*.pkl")) and len(list((tmp_path / "layout").glob("*.safetensors"))) == 5
+    back = LayoutReader.from_pretrained(tmp_path / "layout")
+    assert back.card["training"]["max_iter"] == 5
+    assert back.segment(rs[0].page)
+
+
+def test_bundled_page_matches_gold_exactly():
+    import json
+    import re
+
+    from xinwen.inference.segmentation import segment_page
+    from xinwen.inference.segmentation.reader import dump_layout
+
+    from tests.conftest import FIX
+
+    ns = lambda s: re.sub(r"\s", "", s or "")  # noqa: E731
+    page = (ROOT / "examples" / "hunan-daily-2022-regional-page.txt").read_text(encoding="utf-8")
+    gold = json.loads((FIX / "hunan-daily-2022-regional-page.gold.json").read_text(encoding="utf-8"))["articles"]
+    arts = segment_page(dump_layout(page))
+    assert len(arts) == len(gold) == 7
+    for a, g in zip(arts, gold):
+        assert ns(a.title) == ns(g["title"])
+        assert ns(a.byline) == ns(g["byline"])
+        assert ns(a.text).startswith(ns(g["body_start"])), a.text[:40]
+        assert ns(a.text).endswith(ns(g["body_end"])), a.text[-40:]
+
+
+def test_records_lose_their_credits_like_pages_do():
+    from xinwen.inference.articles import clean_record
+
+    rec = clean_record({"text": "新华社北京5月9日电（记者王欢）日本首相表示。", "id": "a"})
+    assert rec == {"text": "日本首相表示。", "id": "a", "dateline": "新华社北京5月9日电", "byline": "记者王欢"}
+    kept = clean_record({"text": "本报讯 会议召开。", "byline": "张三"})
+    assert kept["byline"] == "张三" and kept["dateline"] == "本报讯" and kept["text"] == "会议召开。"
