@@ -21,7 +21,7 @@ from pathlib import Path
 from xinwen.inference.articles import articles_from
 from xinwen.inference.pipeline import Pipeline
 from xinwen.inference.sources import expand_inputs
-from xinwen.inference.writers import RecordWriter
+from xinwen.inference.writers import RecordWriter, remove_stale_temps
 
 from xinwen.ui import progress_bar
 
@@ -119,7 +119,7 @@ def _read_out(out: Path) -> list[dict]:
     if not out.exists():
         return []
     if out.suffix.lower() == ".csv":
-        with open(out, encoding="utf-8", newline="") as fh:
+        with open(out, encoding="utf-8-sig", newline="") as fh:
             return list(csv.DictReader(fh))
     return _read_jsonl(out)
 
@@ -154,6 +154,8 @@ def run_batch(inputs: list[str], out: str | Path, pipeline: Pipeline, resume: bo
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with locked(out):
+        for p in (out, *side_paths(out)):
+            remove_stale_temps(p)
         return _run(inputs, out, pipeline, resume, report, quiet, on_input_done, group_size)
 
 

@@ -29,7 +29,16 @@ def publish(tmp: str | Path, path: str | Path) -> None:
 
 def temp_beside(path: Path) -> tuple[int, str]:
     path.parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+
+
+def remove_stale_temps(path: Path) -> int:
+    """Temporary siblings a crashed write left beside `path` (callers hold the output's lock)."""
+    n = 0
+    for p in path.parent.glob(f".{path.name}.*.tmp"):
+        p.unlink(missing_ok=True)
+        n += 1
+    return n
 
 
 def _csv_value(v):
@@ -63,13 +72,17 @@ class RecordWriter:
         if self.path is None:
             self.fh = sys.stdout
         elif self.append:
-            if self.fmt == "csv" and self.path.exists() and self.path.stat().st_size > 0:
-                with open(self.path, encoding="utf-8", newline="") as fh:
+            fresh = not self.path.exists() or self.path.stat().st_size == 0
+            if self.fmt == "csv" and not fresh:
+                with open(self.path, encoding="utf-8-sig", newline="") as fh:
                     self.fields = next(csv.reader(fh), None)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self.fh = open(self.path, "a", encoding="utf-8", newline="")
+            if self.fmt == "csv" and fresh:
+                self.fh.write("\ufeff")  # Excel, what newsrooms open CSV with, needs the BOM to read UTF-8
         else:
             fd, self.tmp = temp_beside(self.path)
-            self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            self.fh = os.fdopen(fd, "w", encoding="utf-8-sig" if self.fmt == "csv" else "utf-8", newline="")
         return self
 
     def write(self, rec: dict) -> None:
@@ -99,7 +112,8 @@ class RecordWriter:
         self.fh.close()
         current = Path(self.tmp) if self.tmp else self.path
         fd, wider = temp_beside(self.path)
-        with open(current, encoding="utf-8", newline="") as src, os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
+        with open(current, encoding="utf-8-sig", newline="") as src, \
+                os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as dst:
             rows = csv.reader(src)
             next(rows, None)
             w = csv.writer(dst)

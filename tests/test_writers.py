@@ -7,7 +7,7 @@ from xinwen.inference.writers import CSV_FIELDS, RecordWriter
 
 
 def _rows(path):
-    with open(path, encoding="utf-8", newline="") as fh:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -46,3 +46,30 @@ def test_known_columns_come_first_in_their_order(tmp_path):
     with RecordWriter(out) as w:
         w.write({"text": "甲", "url": "http://a", "scores": {"industry": 0.9}, "theme": "industry", "id": "a"})
     assert list(_rows(out)[0]) == [k for k in CSV_FIELDS if k in ("id", "text", "theme", "scores")] + ["url"]
+
+
+def test_csv_starts_with_a_bom_for_excel_and_reads_back(tmp_path):
+    from xinwen.inference.writers import RecordWriter
+
+    for append in (False, True):
+        out = tmp_path / f"o{append}.csv"
+        with RecordWriter(out, append=append) as w:
+            w.write({"id": "a", "text": "甲"})
+        with RecordWriter(out, append=True) as w:
+            w.write({"id": "b", "text": "乙"})
+        raw = out.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\xef\xbb\xbf") == 1
+        assert [r["id"] for r in _rows(out)] == ["a", "b"]
+
+
+def test_temporary_files_of_a_crashed_write_are_removed_by_the_next_run(tmp_path):
+    from xinwen.inference.writers import remove_stale_temps, temp_beside
+
+    out = tmp_path / "out.jsonl"
+    fd, tmp = temp_beside(out)
+    import os
+
+    os.close(fd)
+    (tmp_path / ".out.jsonl.lock").write_text("pid 1", encoding="utf-8")
+    assert remove_stale_temps(out) == 1
+    assert not os.path.exists(tmp) and (tmp_path / ".out.jsonl.lock").exists()

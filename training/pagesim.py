@@ -411,7 +411,7 @@ class PageBuilder:
         lead = self.lead * s / self.s
         ci, y = 0, cols[0][1] if cols else 0
         done = 0
-        sub = s * self.rng.uniform(1.0, 1.35)
+        sub = s * self.rng.uniform(1.0, 1.6)
         sub_center = self.rng.random() < 0.7
         for text, role in paras:
             if role in (Role.SUBHEAD, Role.BYLINE):

@@ -46,6 +46,28 @@ METHOD = typer.Option(DigestMethod.LEARNED, "--method", case_sensitive=False, he
 MAX_CHARS = typer.Option(30, "--max-chars", min=4, max=200, help="Longest digest, in characters.")
 
 
+def _one_line_usage_error(self, file=None) -> None:
+    """Click prints a usage error in four lines; a newsroom's logs get one, like every other error."""
+    import sys
+
+    cmd = self.ctx.command_path if getattr(self, "ctx", None) else "xinwen"
+    print(f"error {self.format_message()} (see `{cmd} --help`)", file=sys.stderr)
+
+
+def _install_usage_errors() -> None:
+    """Typer 0.29 carries its own copy of click (`typer._click`); older ones use click itself."""
+    import importlib
+
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            importlib.import_module(name).UsageError.show = _one_line_usage_error
+        except ImportError:
+            continue
+
+
+_install_usage_errors()
+
+
 def _report_error(msg: str) -> None:
     from xinwen.ui import stderr
 
@@ -65,6 +87,11 @@ def _one_line_errors(fn: Callable) -> Callable:
             if os.environ.get("XINWEN_DEBUG"):
                 raise
             _report_error(str(e))
+            raise typer.Exit(2) from None
+        except (PermissionError, IsADirectoryError) as e:  # an output that cannot be written
+            if os.environ.get("XINWEN_DEBUG"):
+                raise
+            _report_error(f"{e.filename}: cannot write ({e.strerror})" if e.filename else str(e))
             raise typer.Exit(2) from None
 
     return wrapper

@@ -46,10 +46,10 @@ CONTEXT = ["chars", "ends_sentence", "headline_like", "byline_line", "notice_wor
 GEOM_NAMES = [
     "size", "log_size", "width", "fill", "vertical", "x0", "x1", "y0", "cx", "gap_above", "gap_below",
     "size_above", "size_below", "indent_above", "same_size_near", "rule_above", "rule_below", "image_above",
-    "image_below", "vrule_left", "vrule_right", "centered", "row_peers", "height",
+    "image_below", "vrule_left", "vrule_right", "centered", "row_peers", "height", "continuity",
 ]
 DUMP_NAMES = ["rel_len", "blank_before", "blank_after", "position", "full_line", "cascade_head_start",
-              "cascade_body_start", "cascade_after"]
+              "cascade_body_start", "cascade_after", "continuity"]
 
 
 def text_features(s: str) -> list[float]:
@@ -67,6 +67,30 @@ def text_features(s: str) -> list[float]:
     ]
 
 
+def _bigrams(texts: list[str]) -> set[str]:
+    t = _WS.sub("", "".join(texts))
+    return {t[i : i + 2] for i in range(len(t) - 1)}
+
+
+def continuity(lines: list[PageLine], up: list[int | None], down: list[int | None], k: int = 3) -> list[float]:
+    """How much the text above a line shares with the text below it (character-bigram Jaccard of
+    the k lines either side in its column): high under a subhead inside one article, low between
+    two articles, whatever the layout."""
+    out = []
+    for i in range(len(lines)):
+        a, j = [], up[i]
+        while j is not None and len(a) < k:
+            a.append(lines[j].text)
+            j = up[j]
+        b, j = [], down[i]
+        while j is not None and len(b) < k:
+            b.append(lines[j].text)
+            j = down[j]
+        sa, sb = _bigrams(a), _bigrams(b)
+        out.append(len(sa & sb) / len(sa | sb) if sa and sb else -1.0)
+    return out
+
+
 def _context(rows: list[list[float]], nbr: list[int | None]) -> list[list[float]]:
     idx = [TEXT_NAMES.index(c) for c in CONTEXT]
     miss = [-1.0] * len(idx)
@@ -82,10 +106,11 @@ def dump_features(page: PageLayout) -> tuple[np.ndarray, list[str]]:
     feats = []
     n = len(lines)
     casc = cascade_features(lines)
+    cont = continuity(lines, [i - 1 if i else None for i in range(n)], [i + 1 if i + 1 < n else None for i in range(n)])
     for i, (ln, r) in enumerate(zip(lines, rows)):
         after = lines[i + 1].blank_before if i + 1 < n else True
         feats.append(r + [r[0] / max(usual, 1), float(ln.blank_before), float(after), i / max(n, 1),
-                          float(abs(r[0] - usual) <= 1)] + casc[i])
+                          float(abs(r[0] - usual) <= 1)] + casc[i] + [cont[i]])
     ctx = []
     for off in (-2, -1, 1, 2):
         ctx.append(_context(rows, [i + off if 0 <= i + off < n else None for i in range(n)]))
@@ -191,6 +216,7 @@ def geometry_features(page: PageLayout) -> tuple[np.ndarray, list[str], float, l
     rows = [text_features(ln.text) for ln in lines]
     ys = np.array([ln.cy for ln in lines]) if lines else np.zeros(0)
     sizes = np.array([ln.size for ln in lines]) if lines else np.zeros(0)
+    cont = continuity(lines, up, down)
     feats = []
     for i, ln in enumerate(lines):
         a = lines[up[i]] if up[i] is not None else None
@@ -207,7 +233,7 @@ def geometry_features(page: PageLayout) -> tuple[np.ndarray, list[str], float, l
             (ln.x0 - a.x0) / s if a is not None else 0.0, same,
             _rule_dist(ln, page.rules, True, False, s), _rule_dist(ln, page.rules, False, False, s),
             _rule_dist(ln, page.rules, True, True, s), _rule_dist(ln, page.rules, False, True, s),
-            _vrule(ln, page.rules, True, s), _vrule(ln, page.rules, False, s), ctr, peers, ln.height / s,
+            _vrule(ln, page.rules, True, s), _vrule(ln, page.rules, False, s), ctr, peers, ln.height / s, cont[i],
         ])
     ctx = [_context(rows, up), _context(rows, down)]
     x = [f + ctx[0][i] + ctx[1][i] for i, f in enumerate(feats)]
