@@ -18,7 +18,7 @@ HEADLINE_RATIO = 1.3
 def pdf_pages(path: str | Path, name: str | None = None) -> Iterator[tuple[list[Line], list[Article] | None]]:
     """Yield each page's lines (font-size headline hints) and its layout-segmented articles
     (None where the page has no headline set larger than its body text); raise InputError
-    for unreadable PDFs or ones without a text layer."""
+    for unreadable PDFs. A PDF without a text layer yields pages without lines (OCR reads them)."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTTextBox, LTTextLine
     from pdfminer.pdfparser import PDFSyntaxError
@@ -28,7 +28,6 @@ def pdf_pages(path: str | Path, name: str | None = None) -> Iterator[tuple[list[
         pages = list(extract_pages(str(path), laparams=LAParams()))
     except (PDFSyntaxError, ValueError, TypeError, KeyError) as e:
         raise InputError(f"{name}: not a readable PDF ({type(e).__name__})") from None
-    any_text = False
     for page in pages:
         rows: list[tuple[str, float]] = []
         for box in page:
@@ -41,10 +40,6 @@ def pdf_pages(path: str | Path, name: str | None = None) -> Iterator[tuple[list[
                 text = line.get_text().strip()
                 if text and sizes:
                     rows.append((text, statistics.median(sizes)))
-        if rows:
-            any_text = True
         body = statistics.median([s for _, s in rows]) if rows else 0.0
         arts = segment_pdf_page(page) if rows else []
         yield [Line(t, s >= body * HEADLINE_RATIO) for t, s in rows], (arts or None)
-    if not any_text:
-        raise InputError(f"{name}: PDF has no text layer; run OCR on it first")

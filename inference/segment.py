@@ -49,10 +49,14 @@ class Article:
     captions: list[str] = field(default_factory=list)
     body_lines: list[str] = field(default_factory=list)
     text: str = ""
+    ocr_confidence: float | None = None  # mean OCR confidence of its lines, for pages read from images
 
     def record(self, **extra) -> dict:
         d = asdict(self)
         d.pop("body_lines")
+        conf = d.pop("ocr_confidence")
+        if conf is not None:
+            d.update(ocr=True, ocr_confidence=round(conf, 4))
         return {**extra, **d}
 
 

@@ -10,7 +10,9 @@ from xinwen.inference.sources import Page, expand_inputs, input_name, kind_of, r
 
 
 def page_records(page: Page, segmenter: Segmenter = Segmenter.RULES) -> list[dict]:
-    arts = page.articles if page.articles is not None else segment_page(page.layout, segmenter)
+    # OCR lines come with boxes, not a reading order: only the learned reader reads them
+    seg = Segmenter.LEARNED if page.layout.ocr else segmenter
+    arts = page.articles if page.articles is not None else segment_page(page.layout, seg)
     return [a.record(id=f"{page.stem}#p{page.page}-{n}", source=page.source, page=page.page)
             for n, a in enumerate(arts, 1)]
 

@@ -18,10 +18,11 @@ from pathlib import Path
 
 from xinwen.inference.encoding import InputError, decode_bytes
 from xinwen.inference.segmentation.layout import PageLayout, PageLine, Segmenter
+from xinwen.inference.segmentation.ocr import IMAGE_EXT
 
 from xinwen.ui import warn as ui_warn
 
-PAGE_EXT = {".txt", ".text", ".pdf", ""}
+PAGE_EXT = {".txt", ".text", ".pdf", "", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 RECORD_EXT = {".jsonl", ".json", ".csv"}
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -91,6 +92,8 @@ def kind_of(path: str) -> str:
     name = path.lower()
     if name.endswith(".pdf"):
         return "pdf"
+    if Path(name).suffix in IMAGE_EXT:
+        return "image"
     if any(name.endswith(e) for e in RECORD_EXT):
         return "records"
     return "page"
@@ -113,6 +116,9 @@ def read_pages(path: str, segmenter: Segmenter = Segmenter.RULES) -> Iterator[Pa
     from xinwen.inference.segmentation.reader import dump_layout
 
     stem = input_stem(path)
+    if kind_of(path) == "image":
+        yield from _ocr_pages(path, stem, "image")
+        return
     if kind_of(path) == "pdf":
         if not Path(path).exists():
             raise InputError(f"{path}: no such file")
@@ -139,12 +145,33 @@ def read_pages(path: str, segmenter: Segmenter = Segmenter.RULES) -> Iterator[Pa
         except Exception as e:  # pdfminer raises many kinds (PSEOF, PDFSyntaxError, PDFPasswordIncorrect…)
             raise InputError(f"{path}: not a readable PDF ({type(e).__name__})") from None
         if not any_text:
-            raise InputError(f"{path}: PDF has no text layer; run OCR on it first")
+            yield from _ocr_pages(path, stem, "pdf")
         return
     text = decode_bytes(_read_bytes(path), path)
     for i, chunk in enumerate(text.split("\f"), 1):
         if chunk.strip():
             yield Page(path, stem, i, dump_layout(chunk, path, i))
+
+
+def _ocr_pages(path: str, stem: str, kind: str) -> Iterator[Page]:
+    """An image, or a PDF with no text layer, read page by page by OCR."""
+    from xinwen.inference.segmentation import ocr
+
+    if not ocr.ocr_available():
+        what = "PDF has no text layer" if kind == "pdf" else "a page image"
+        raise InputError(f"{path}: {what}; {ocr.INSTALL}")
+    if not Path(path).exists():
+        raise InputError(f"{path}: no such file")
+    try:
+        layouts = ocr.rendered_pdf_layouts(path) if kind == "pdf" else ocr.image_layouts(path)
+        found = False
+        for layout in layouts:
+            found = found or bool(layout.lines)
+            yield Page(path, stem, layout.page, layout)
+    except ValueError as e:
+        raise InputError(f"{path}: {e}") from None
+    if not found:
+        raise InputError(f"{path}: no text found by OCR (blank or unreadable {'page' if kind == 'pdf' else 'image'})")
 
 
 def _decode_lines(data: bytes, path: str, errors: list[str]) -> str:

@@ -103,11 +103,12 @@ def test_the_shipped_reader_holds_its_floors_on_simulated_pages(pool, tmp_path):
     rs = [r for fam in ("regional", "feature") for seed in range(HELD_OUT_SEED, HELD_OUT_SEED + 3)
           for r in readings(simulate(fam, seed, pool), ["text"], tmp_path)]
     scores = evaluate_reader(LayoutReader.bundled(), rs)
-    floors = {"pdf": 0.5, "text": 0.3}
+    # measured with the shipped reader: feature pdf 1.00, regional pdf 0.70; text 0.34 / 0.42
+    floors = {"feature/pdf": 0.9, "regional/pdf": 0.6, "feature/text": 0.25, "regional/text": 0.3}
     for key, sc in scores.items():
         if key == "slowest_page_s":
             continue
-        assert sc["exact_f1"] >= floors[key.split("/")[1]], (key, sc)
+        assert sc["exact_f1"] >= floors[key], (key, sc)
     assert scores["slowest_page_s"] < 5.0
 
 

@@ -48,10 +48,18 @@ def test_pdf_two_column_page_segments_by_layout(tmp_path):
         assert a.text.replace("\n", "") == body
 
 
-def test_pdf_without_text_layer_needs_ocr(tmp_path):
+def test_pdf_without_text_layer_goes_to_ocr(tmp_path, monkeypatch):
+    """No text layer: OCR reads it (a blank page is one clear error); without the OCR extra the
+    error says how to install it."""
+    from xinwen.inference.segmentation import ocr
+
     f = tmp_path / "scan.pdf"
     _make_pdf(f, with_text=False)
-    with pytest.raises(InputError, match="no text layer; run OCR"):
+    if ocr.ocr_available():
+        with pytest.raises(InputError, match="no text found by OCR"):
+            list(read_pages(str(f)))
+    monkeypatch.setattr(ocr, "ocr_available", lambda: False)
+    with pytest.raises(InputError, match=r"no text layer; OCR needs the `ocr` extra"):
         list(read_pages(str(f)))
 
 

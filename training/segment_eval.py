@@ -72,16 +72,17 @@ class SegScore:
                 f"exact F1 {self.exact_f1:.3f}  8-gram F1 {self.f1:.3f}  title acc {self.title_acc:.3f}")
 
 
-def score_page(pred: list, truth: list[dict]) -> SegScore:
-    """Match one page's predicted articles (Article or dict) against its truth."""
+def score_page(pred: list, truth: list[dict], n: int = 8, share: float = 0.9) -> SegScore:
+    """Match one page's predicted articles (Article or dict) against its truth: overlap by
+    character n-grams, each side at least `share` made of the other's (OCR pages: n 4, 0.8)."""
     sc = SegScore(pred=len(pred), truth=len(truth), pages=1)
     bodies = [norm_body(_get(p, "text")) for p in pred]
-    pg = [grams(b) for b in bodies]
+    pg = [grams(b, n) for b in bodies]
     used_o: set[int] = set()
     used_e: set[int] = set()
     for t in truth:
         tb = norm_body(t["text"])
-        tg = grams(tb)
+        tg = grams(tb, n)
         e = next((i for i, b in enumerate(bodies) if i not in used_e and b == tb), None)
         if e is not None:
             used_e.add(e)
@@ -90,7 +91,7 @@ def score_page(pred: list, truth: list[dict]) -> SegScore:
             if i in used_o:
                 continue
             inter = len(tg & g)
-            if inter >= 0.9 * len(tg) and inter >= 0.9 * len(g):
+            if inter >= share * len(tg) and inter >= share * len(g):
                 used_o.add(i)
                 sc.found += 1
                 title = _WS.sub("", t.get("title") or "")
@@ -98,3 +99,15 @@ def score_page(pred: list, truth: list[dict]) -> SegScore:
                     _WS.sub("", x or "") for x in (_get(pred[i], "kicker"), _get(pred[i], "title"), _get(pred[i], "subtitle")))
                 break
     return sc
+
+
+def char_accuracy(pred: str, truth: str) -> float:
+    """1 − character edit distance / truth length (whitespace removed): how well OCR read a body."""
+    import difflib
+
+    a, b = _WS.sub("", pred or ""), _WS.sub("", truth or "")
+    if not b:
+        return 1.0 if not a else 0.0
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    edits = sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in sm.get_opcodes() if op != "equal")
+    return max(0.0, 1.0 - edits / len(b))

@@ -66,6 +66,7 @@ class PageLine:
     size: float | None = None
     vertical: bool = False
     blank_before: bool = False  # dumps: an empty line precedes this one
+    confidence: float | None = None  # OCR: the recogniser's confidence in the line
 
     @property
     def has_geometry(self) -> bool:
@@ -114,6 +115,7 @@ class PageLayout:
     source: str = ""
     page: int = 1
     text: str | None = None  # a dump's page text as given (the rules reader reads it line by line)
+    ocr: bool = False  # lines read from an image
 
     @property
     def has_geometry(self) -> bool:

@@ -347,7 +347,11 @@ class LayoutReader:
                     cur = []
         if cur:
             paras.append(join_lines(cur))
-        return assemble(head, head_roles, paras, bylines, captions)
+        art = assemble(head, head_roles, paras, bylines, captions)
+        conf = [L[i].confidence for b in bs for i in b.lines if L[i].confidence is not None] + \
+            [ln.confidence for ln in head if ln.confidence is not None]
+        art.ocr_confidence = sum(conf) / len(conf) if conf else None
+        return art
 
     # --- dumps -------------------------------------------------------------------------------
     def _cascade(self, page: PageLayout, keep: list[int], x: np.ndarray) -> tuple[set[int], list[Article]] | None:

@@ -1,0 +1,118 @@
+"""Scanned pages: OCR + the layout reader, on pages rendered to images.
+
+Sets: the shared People's Daily theory PDFs and the two regional dev pages rendered at 200 dpi
+(PNG, and the People's Daily ones also as image-only PDFs), and simulated pages of held-out seeds
+rendered at 200 dpi with scan damage (blur, noise, a small skew, JPEG artefacts). Article F1 by
+character 4-grams (≥ 0.8 both ways, so OCR slips are not misses); character accuracy of the
+bodies found, against the truth text; seconds per page, mean and slowest.
+
+    python benchmarks/ocr.py [--shared ../shared] [--sim 4] [--out reports/bench_ocr.txt]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from xinwen.inference.segmentation import Segmenter, segment_page
+from xinwen.inference.segmentation.ocr import image_layouts, rendered_pdf_layouts
+from xinwen.training.pagesim import HELD_OUT_SEED, TextPool, simulate
+from xinwen.training.segment_eval import SegScore, char_accuracy, grams, norm_body, score_page
+
+
+def render(pdf: Path, dpi: int = 200):
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    img = doc[0].render(scale=dpi / 72).to_pil().convert("RGB")
+    doc.close()
+    return img
+
+
+def damage(img, rng: random.Random):
+    """What a scanner and a JPEG encoder do to a page."""
+    from PIL import Image, ImageFilter
+
+    img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.0)))
+    img = img.rotate(rng.uniform(-0.8, 0.8), expand=False, fillcolor="white")
+    a = np.asarray(img).astype(np.float32)
+    a += np.random.default_rng(rng.randrange(1 << 30)).normal(0, rng.uniform(3, 10), a.shape)
+    img = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=rng.randint(50, 85))
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+def found_accuracy(arts: list, truth: list[dict]) -> list[float]:
+    out = []
+    for t in truth:
+        tb = norm_body(t["text"])
+        tg = grams(tb, 4)
+        best = max(arts, key=lambda a: len(tg & grams(norm_body(a.text), 4)), default=None)
+        if best is not None and len(tg & grams(norm_body(best.text), 4)) >= 0.8 * len(tg):
+            out.append(char_accuracy(norm_body(best.text), tb))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
+    ap.add_argument("--sim", type=int, default=4, help="held-out simulated pages (metro and feature)")
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args()
+    lines: list[str] = []
+
+    def emit(s: str) -> None:
+        print(s, flush=True)
+        lines.append(s)
+
+    sets: dict[str, tuple[SegScore, list[float], list[float]]] = {}
+
+    def add(name: str, layouts, truth: list[dict]) -> None:
+        t = time.perf_counter()
+        arts = [a for lay in layouts for a in segment_page(lay, Segmenter.LEARNED)]
+        dt = time.perf_counter() - t
+        sc, acc, secs = sets.setdefault(name, (SegScore(), [], []))
+        sc.add(score_page(arts, truth, n=4, share=0.8))
+        acc.extend(found_accuracy(arts, truth))
+        secs.append(dt)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for folder, label in (("rmrb-2018-theory-p07", "People's Daily"), ("regional-dev", "regional dev")):
+            for tf in sorted((args.shared / "pages" / folder).glob("*.truth.json")):
+                stem = tf.name.split(".")[0]
+                truth = json.loads(tf.read_text(encoding="utf-8"))
+                img = render(tf.with_name(f"{stem}.pdf"))
+                png = tmp / f"{stem}.png"
+                img.save(png, dpi=(200, 200))
+                add(f"{label} 200-dpi PNG", image_layouts(png), truth)
+                if folder.startswith("rmrb"):
+                    ipdf = tmp / f"{stem}.image.pdf"
+                    img.save(ipdf, "PDF", resolution=200)
+                    add(f"{label} image-only PDF", rendered_pdf_layouts(ipdf), truth)
+        pool = TextPool.from_corpus(args.shared / "data" / "corpus" / "news.jsonl.gz", held_out=True, limit=2000)
+        rng = random.Random(0)
+        for k in range(args.sim):
+            fam = ("metro", "feature")[k % 2]
+            sim = simulate(fam, HELD_OUT_SEED + k, pool)
+            pdf = tmp / f"sim{k}.pdf"
+            pdf.write_bytes(sim.pdf)
+            png = tmp / f"sim{k}.jpg"
+            damage(render(pdf), rng).save(png, dpi=(200, 200))
+            add("simulated scans (held-out seeds, damaged)", image_layouts(png), sim.truth())
+    for name, (sc, acc, secs) in sets.items():
+        emit(f"{name:44s} {sc.line().replace('8-gram', '4-gram')}  char acc {np.mean(acc) if acc else 0:.3f}  "
+             f"s/page mean {np.mean(secs):.1f} slowest {max(secs):.1f}")
+    if args.out:
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

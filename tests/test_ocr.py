@@ -1,0 +1,73 @@
+"""Scans: page images and image-only PDFs read by OCR, then by the layout reader."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytest.importorskip("rapidocr_onnxruntime")
+pytest.importorskip("reportlab")
+
+TITLE = "交警开展一盔一带整治"
+BODY = ("交警大队在集市路口开展宣传劝导，对未戴安全头盔、未系安全带的驾驶人进行教育，查处酒驾醉驾等交通违法行为。"
+        "活动中，民警向群众发放宣传资料，讲解交通安全知识，预防道路交通事故的发生。")
+
+
+def _page_pdf(path):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=(420, 300))
+    c.setFont("STSong-Light", 20)
+    c.drawString(30, 250, TITLE)
+    c.setFont("STSong-Light", 11)
+    y = 215
+    for i in range(0, len(BODY), 30):
+        c.drawString(30, y, BODY[i : i + 30])
+        y -= 16
+    c.showPage()
+    c.save()
+
+
+@pytest.fixture(scope="module")
+def page_png(tmp_path_factory):
+    import pypdfium2 as pdfium
+
+    d = tmp_path_factory.mktemp("scan")
+    _page_pdf(d / "page.pdf")
+    pdf = pdfium.PdfDocument(str(d / "page.pdf"))
+    pdf[0].render(scale=200 / 72).to_pil().save(d / "page.png", dpi=(200, 200))
+    pdf.close()
+    return d / "page.png"
+
+
+def test_a_page_image_is_read_by_ocr_into_its_article(page_png):
+    from xinwen.inference.segmenter import page_records
+    from xinwen.inference.sources import read_pages
+
+    pages = list(read_pages(str(page_png)))
+    assert len(pages) == 1 and pages[0].layout.ocr and pages[0].layout.has_geometry
+    recs = page_records(pages[0])
+    assert recs and all(r["ocr"] and 0.5 < r["ocr_confidence"] <= 1.0 for r in recs)
+    text = re.sub(r"\s", "", "".join(r["text"] for r in recs))
+    hits = sum(1 for i in range(len(BODY) - 3) if BODY[i : i + 4] in text)
+    assert hits >= 0.8 * (len(BODY) - 3)  # character 4-grams of the body found, OCR slips allowed
+    assert any(TITLE in re.sub(r"\s", "", r.get("title") or "") for r in recs)
+
+
+def test_a_blank_image_is_one_clear_error(tmp_path):
+    from PIL import Image
+    from xinwen.inference.encoding import InputError
+    from xinwen.inference.sources import read_pages
+
+    f = tmp_path / "blank.png"
+    Image.new("RGB", (600, 400), "white").save(f)
+    with pytest.raises(InputError, match="blank.png: no text found by OCR"):
+        list(read_pages(str(f)))
+    bad = tmp_path / "broken.jpg"
+    bad.write_bytes(b"not a jpeg")
+    with pytest.raises(InputError, match="broken.jpg: not a readable image"):
+        list(read_pages(str(bad)))
