@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from report_lines import ReportLines
 from xinwen.inference.segmentation import Segmenter, segment_page
 from xinwen.inference.segmentation.ocr import image_layouts, rendered_pdf_layouts
 from xinwen.training.pagesim import HELD_OUT_SEED, TextPool, simulate
@@ -66,11 +67,7 @@ def main() -> None:
     ap.add_argument("--sim", type=int, default=4, help="held-out simulated pages (metro and feature)")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
-    lines: list[str] = []
-
-    def emit(s: str) -> None:
-        print(s, flush=True)
-        lines.append(s)
+    emit = ReportLines()
 
     sets: dict[str, tuple[SegScore, list[float], list[float]]] = {}
 
@@ -110,8 +107,7 @@ def main() -> None:
     for name, (sc, acc, secs) in sets.items():
         emit(f"{name:44s} {sc.line().replace('8-gram', '4-gram')}  char acc {np.mean(acc) if acc else 0:.3f}  "
              f"s/page mean {np.mean(secs):.1f} slowest {max(secs):.1f}")
-    if args.out:
-        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    emit.save(args.out)
 
 
 if __name__ == "__main__":

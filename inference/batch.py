@@ -9,7 +9,6 @@ an interrupted run plus a resume equals one uninterrupted run.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import time
@@ -23,6 +22,7 @@ from xinwen.inference.pipeline import Pipeline
 from xinwen.inference.sources import expand_inputs
 from xinwen.inference.writers import RecordWriter, remove_stale_temps
 
+from xinwen.settings import file_sha256
 from xinwen.ui import progress_bar
 
 
@@ -62,14 +62,10 @@ def content_hash(path: str) -> str | None:
     run is done again."""
     if path == "-":
         return None
-    h = hashlib.sha256()
     try:
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
+        return file_sha256(path)
     except OSError:
         return None
-    return h.hexdigest()
 
 
 class RunLocked(ValueError):

@@ -206,6 +206,8 @@ def text_problem(rec: dict) -> str | None:
     """Why a record's `text` cannot be read as an article, or None: a number or a list there is a
     mistake in the file (a shifted column, an id in the wrong field), not an article to classify."""
     text = rec.get("text")
+    if "text" not in rec:
+        return f"no `text` field (fields: {', '.join(map(str, rec)) or 'none'})"
     if text is not None and not isinstance(text, str):
         return f"`text` is {_kind(text)}, not a string"
     return None if (text or "").strip() else "empty text"

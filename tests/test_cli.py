@@ -119,7 +119,7 @@ def test_an_empty_records_file_is_reported_not_silent(tmp_path):
 
 def test_odd_record_files_get_one_line_each(tmp_path):
     files = {"notext.csv": "id,body\n1,正文\n2,正文\n", "header.csv": "id,text\n",
-             "odd.jsonl": '[1, 2]\n{"id": "ok", "text": "湘潭高新区项目签约"}\n{"id": "n", "text": ["正文"]}\n',
+             "odd.jsonl": '[1, 2]\n{"id": "ok", "text": "湘潭高新区项目签约"}\n{"id": "n", "text": ["正文"]}\n{"id": "b", "body": "正文"}\n',
              "multi.csv": 'id,text\n1,"第一段\n第二段"\n2,\n'}
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -130,6 +130,7 @@ def test_odd_record_files_get_one_line_each(tmp_path):
         f"error {tmp_path / 'header.csv'}: no records, only a header",
         f"error {tmp_path / 'odd.jsonl'}:1: not a JSON object but a list",
         f"error {tmp_path / 'odd.jsonl'}:3: `text` is a list, not a string",
+        f"error {tmp_path / 'odd.jsonl'}:4: no `text` field (fields: id, body)",
         f"error {tmp_path / 'multi.csv'}:4: empty text",  # the row starts on line 4: its body spans two
     ]
 

@@ -10,7 +10,6 @@ go into the model card with the seeds, the config and a hash of the corpus file.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 import shutil
@@ -44,6 +43,8 @@ from xinwen.training.pagesim import (
     TextPool,
     simulate,
 )
+
+from xinwen.settings import file_sha256
 
 _ns = re.compile(r"\s")
 DUMP_KINDS = ("pdftotext", "pdfminer", "text")
@@ -387,7 +388,7 @@ def train_layout_model(corpus: str | Path, out: str | Path, config: str | Path |
                                  cfg.dumps, lambda: bar.advance(etask))
         ftask = bar.add_task("fitting", total=1, info="five tree ensembles")
         reader = train_layout(train, cfg, layout_cfg, card={
-            "corpus": Path(corpus).name, "corpus_sha256": corpus_hash(corpus), "held_out_families": list(HELD_OUT_FAMILIES),
+            "corpus": Path(corpus).name, "corpus_sha256": file_sha256(corpus), "held_out_families": list(HELD_OUT_FAMILIES),
             "held_out_seed": HELD_OUT_SEED})
         bar.advance(ftask)
     reader.card["heldout"] = evaluate_reader(reader, held)
@@ -395,9 +396,3 @@ def train_layout_model(corpus: str | Path, out: str | Path, config: str | Path |
     return reader.card
 
 
-def corpus_hash(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()

@@ -43,6 +43,8 @@ def _out_suffix(value: Path | None) -> Path | None:
 BACKEND = typer.Option(Backend.AUTO, "--backend", case_sensitive=False,
                        help="auto (ONNX when exported and onnxruntime is installed, else torch), torch or onnx.")
 METHOD = typer.Option(DigestMethod.LEARNED, "--method", case_sensitive=False, help="Digest method.")
+CORPUS = typer.Option(..., "--corpus", help="Corpus JSONL(.gz) with title and text per item.", exists=True,
+                      dir_okay=False)
 MAX_CHARS = typer.Option(30, "--max-chars", min=4, max=200, help="Longest digest, in characters.")
 
 
@@ -193,8 +195,7 @@ def segment(
 @app.command("train-layout")
 @_one_line_errors
 def train_layout(
-    corpus: Path = typer.Option(..., "--corpus", help="Corpus JSONL(.gz) with title and text per item.", exists=True,
-                                dir_okay=False),
+    corpus: Path = CORPUS,
     out: Path = typer.Option(..., "-o", "--out", help="Output layout model folder."),
     config: Path | None = typer.Option(None, "--config", help="YAML config (default: configs/layout_train.yaml).",
                                        exists=True, dir_okay=False),
@@ -211,8 +212,7 @@ def train_layout(
 @app.command("simulate-pages")
 @_one_line_errors
 def simulate_pages(
-    corpus: Path = typer.Option(..., "--corpus", help="Corpus JSONL(.gz) with title and text per item.", exists=True,
-                                dir_okay=False),
+    corpus: Path = CORPUS,
     out: Path = typer.Option(..., "-o", "--out", help="Folder for PAGE.pdf, PAGE.pdftotext.txt, PAGE.truth.json."),
     n: int = typer.Option(10, "-n", min=1, max=100000, help="Pages per family."),
     family: list[str] = typer.Option(["metro"], "--family", help="Layout family (repeatable): metro, legal, theory, "
