@@ -52,15 +52,76 @@ def side_paths(out: Path) -> tuple[Path, Path]:
     return out.with_name(f"{stem}.errors.jsonl"), out.with_name(f"{stem}.progress.jsonl")
 
 
+def _run_input(path: str, sha: str | None, before: dict, pipeline: Pipeline, w: RecordWriter, err_path: Path,
+               prog_path: Path, summary: RunSummary, group_size: int) -> None:
+    """One input, `group_size` articles at a time: each chunk is annotated, written, and then
+    recorded in the ledger (articles and errors so far), so memory stays flat however large the
+    input, and a resumed run continues inside it after the last recorded chunk."""
+    skip_articles, skip_errors = before.get("articles", 0), before.get("errors", 0)
+    n_articles, n_errors = skip_articles, skip_errors
+    seen_articles = seen_errors = 0
+    recs: list[dict] = []
+    errs: list[dict] = []
+    pages: set = set()
+
+    def on_error(msg: str) -> None:
+        nonlocal seen_errors
+        seen_errors += 1
+        if seen_errors <= skip_errors:
+            return  # reported by the run this one resumes
+        line = None
+        head = msg.split(": ", 1)[0]
+        if head.rsplit(":", 1)[-1].isdigit():
+            line = int(head.rsplit(":", 1)[-1])
+        errs.append({"input": path, "line": line, "reason": msg})
+
+    def flush(done: bool) -> None:
+        nonlocal n_articles, n_errors
+        pipeline.annotate(recs)
+        for r in recs:
+            w.write(r)
+            pages.add(r.get("page"))
+        w.flush()
+        for e in errs:
+            _append_jsonl(err_path, e)
+        n_articles += len(recs)
+        n_errors += len(errs)
+        _append_jsonl(prog_path, {"input": path, "key": input_key(path), "sha256": sha, "articles": n_articles,
+                                  "errors": n_errors, "done": done})
+        summary.articles += len(recs)
+        summary.errors += len(errs)
+        summary.error_list.extend(errs)
+        recs.clear()
+        errs.clear()
+
+    for r in articles_from(path, on_error, pipeline.segmenter):
+        seen_articles += 1
+        if seen_articles <= skip_articles:
+            continue
+        recs.append({**r, "input": path})
+        if len(recs) >= group_size:
+            flush(False)
+    flush(True)
+    summary.pages += len(pages - {None})
+
+
+def _resolved(path: str | Path) -> Path:
+    """The resolved path, or the absolute one where resolving fails (a symlink loop)."""
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError):
+        return Path(path).absolute()
+
+
 def input_key(path: str) -> str:
     """An input as resume knows it: its resolved path, so `pages/` and `/abs/pages/` agree."""
-    return path if path == "-" else str(Path(path).resolve())
+    return path if path == "-" else str(_resolved(path))
 
 
 def content_hash(path: str) -> str | None:
     """SHA-256 of an input's bytes (None when it cannot be read): a file changed since the last
     run is done again."""
-    if path == "-":
+    if path == "-" or not Path(path).is_file():  # a FIFO would block here
         return None
     try:
         return file_sha256(path)
@@ -155,25 +216,49 @@ def run_batch(inputs: list[str], out: str | Path, pipeline: Pipeline, resume: bo
         return _run(inputs, out, pipeline, resume, report, quiet, on_input_done, group_size)
 
 
+def _resume_state(paths: list[str], hashes: dict, out: Path, err_path: Path, prog_path: Path) -> dict:
+    """What a resumed run keeps, per (resolved path, content hash): the ledger's last entry for
+    that input. An input is finished when that entry says `done` and it did not fail outright (no
+    article and an error: a missing or empty file, fixed since); an unfinished one continues
+    after the articles and errors its last entry counts. OUT, the errors file and the ledger are
+    cut back to exactly what the kept entries count (atomically), so a crash between writing
+    articles and recording them costs nothing twice."""
+    current = {(input_key(p), hashes[p]) for p in paths}
+    last: dict[str, dict] = {}
+    for e in _read_jsonl(prog_path):
+        last[e["input"]] = e
+    keep = {name: e for name, e in last.items()
+            if (e.get("key") or input_key(name), e.get("sha256")) in current
+            and not (e.get("done", True) and e.get("articles", 0) == 0 and e.get("errors", 0) > 0)}
+
+    def counter(field: str):
+        seen: dict[str, int] = {}
+
+        def ok(r: dict) -> bool:
+            name = r.get("input")
+            if name not in keep:
+                return False
+            seen[name] = seen.get(name, 0) + 1
+            return seen[name] <= keep[name].get(field, 0)
+        return ok
+
+    _rewrite_keeping(out, counter("articles"), _read_out)
+    _rewrite_keeping(err_path, counter("errors"), _read_jsonl)
+    with RecordWriter(prog_path) as w:  # atomic: one entry per kept input, its last
+        for e in keep.values():
+            w.write(e)
+    return {(e.get("key") or input_key(name), e.get("sha256")): e for name, e in keep.items()}
+
+
 def _run(inputs: list[str], out: Path, pipeline: Pipeline, resume: bool, report: str | Path | None, quiet: bool,
          on_input_done: Callable[[str], None] | None, group_size: int) -> RunSummary:
     err_path, prog_path = side_paths(out)
-    own = {p.resolve() for p in (out, err_path, prog_path, out.with_name(f".{out.name}.lock"))}
-    paths = [p for p in expand_inputs(inputs) if p == "-" or Path(p).resolve() not in own]
+    own = {_resolved(p) for p in (out, err_path, prog_path, out.with_name(f".{out.name}.lock"))}
+    paths = [p for p in expand_inputs(inputs) if p == "-" or _resolved(p) not in own]
     hashes = {p: content_hash(p) for p in paths}
-    done: set[tuple[str, str | None]] = set()
+    state: dict[tuple[str, str | None], dict] = {}
     if resume:
-        # an input is done when the ledger has it, by resolved path and unchanged content, and it
-        # did not fail outright (no article and an error: a missing or empty file, fixed since)
-        current = {(input_key(p), hashes[p]) for p in paths}
-        entries = [e for e in _read_jsonl(prog_path)
-                   if not (e.get("articles", 0) == 0 and e.get("errors", 0) > 0)
-                   and (e.get("key") or input_key(e["input"]), e.get("sha256")) in current]
-        done = {(e.get("key") or input_key(e["input"]), e.get("sha256")) for e in entries}
-        kept = {e["input"] for e in entries}
-        _rewrite_keeping(out, lambda r: r.get("input") in kept, _read_out)
-        _rewrite_keeping(err_path, lambda r: r.get("input") in kept, _read_jsonl)
-        _rewrite_keeping(prog_path, lambda r: r.get("input") in kept, _read_jsonl)
+        state = _resume_state(paths, hashes, out, err_path, prog_path)
     else:
         for p in (out, err_path, prog_path):
             p.unlink(missing_ok=True)
@@ -181,47 +266,17 @@ def _run(inputs: list[str], out: Path, pipeline: Pipeline, resume: bool, report:
     t0 = time.time()
     with progress_bar(quiet) as bar, RecordWriter(out, append=True) as w:
         task = bar.add_task("run", total=len(paths), info="")
-        pending: list[tuple[str, list[dict], list[dict]]] = []
-
-        def flush() -> None:
-            recs = [r for _, rs, _ in pending for r in rs]
-            pipeline.annotate(recs)
-            for path, rs, errs in pending:
-                for r in rs:
-                    w.write(r)
-                for e in errs:
-                    _append_jsonl(err_path, e)
-                _append_jsonl(prog_path, {"input": path, "key": input_key(path), "sha256": hashes.get(path),
-                                          "articles": len(rs), "errors": len(errs)})
-                summary.articles += len(rs)
-                summary.errors += len(errs)
-                summary.pages += len({r.get("page") for r in rs if r.get("page") is not None})
-                summary.error_list.extend(errs)
-                bar.update(task, advance=1, info=f"{summary.articles / max(time.time() - t0, 1e-6):.1f} articles/s")
-                if on_input_done:
-                    on_input_done(path)
-            pending.clear()
-
         for path in paths:
             summary.inputs += 1
-            if (input_key(path), hashes[path]) in done:
+            before = state.get((input_key(path), hashes[path]), {})
+            if before.get("done", bool(before)):
                 summary.skipped += 1
                 bar.update(task, advance=1)
                 continue
-            errs: list[dict] = []
-
-            def on_error(msg: str, path=path, errs=errs) -> None:
-                line = None
-                head = msg.split(": ", 1)[0]
-                if head.rsplit(":", 1)[-1].isdigit():
-                    line = int(head.rsplit(":", 1)[-1])
-                errs.append({"input": path, "line": line, "reason": msg})
-
-            recs = [{**r, "input": path} for r in articles_from(path, on_error, pipeline.segmenter)]
-            pending.append((path, recs, errs))
-            if sum(len(r) for _, r, _ in pending) >= group_size:
-                flush()
-        flush()
+            _run_input(path, hashes[path], before, pipeline, w, err_path, prog_path, summary, group_size)
+            bar.update(task, advance=1, info=f"{summary.articles / max(time.time() - t0, 1e-6):.1f} articles/s")
+            if on_input_done:
+                on_input_done(path)
     summary.seconds = time.time() - t0
     if report:
         from xinwen.inference.briefing import write_briefing

@@ -105,6 +105,8 @@ def _read_bytes(path: str) -> bytes:
     p = Path(path)
     if not p.exists():
         raise InputError(f"{path}: no such file")
+    if not p.is_file():  # a FIFO or a device would block the batch, a folder here is a mistake
+        raise InputError(f"{path}: not a regular file")
     if p.stat().st_size > MAX_BYTES:
         raise InputError(f"{path}: {p.stat().st_size / 2**20:.0f} MB is too large for a page (limit {MAX_BYTES // 2**20} MB)")
     return p.read_bytes()
@@ -122,6 +124,8 @@ def read_pages(path: str, segmenter: Segmenter = Segmenter.RULES) -> Iterator[Pa
     if kind_of(path) == "pdf":
         if not Path(path).exists():
             raise InputError(f"{path}: no such file")
+        if not Path(path).is_file():
+            raise InputError(f"{path}: not a regular file")
         any_text = False
         try:
             if Segmenter(segmenter) == Segmenter.LEARNED:
@@ -210,6 +214,10 @@ def text_problem(rec: dict) -> str | None:
         return f"no `text` field (fields: {', '.join(map(str, rec)) or 'none'})"
     if text is not None and not isinstance(text, str):
         return f"`text` is {_kind(text)}, not a string"
+    for key in ("title", "kicker", "subtitle", "byline"):
+        v = rec.get(key)
+        if v is not None and not isinstance(v, str):
+            return f"`{key}` is {_kind(v)}, not a string"
     return None if (text or "").strip() else "empty text"
 
 
@@ -249,6 +257,8 @@ def json_records(text: str) -> Iterator[tuple[int, dict | None, str | None]]:
     if head in ("[", "{"):
         try:
             json.loads(text)
+        except RecursionError:
+            pass  # nested too deeply as a document: read line by line, each line says so
         except json.JSONDecodeError as e:
             if head == "[" and not _parses(next(ln for ln in lines if ln.strip())):
                 yield e.lineno, None, f"malformed JSON ({e.msg})"
@@ -260,10 +270,16 @@ def json_records(text: str) -> Iterator[tuple[int, dict | None, str | None]]:
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
+        if "\x00" in line:
+            yield n, None, "NUL bytes in the line (binary data)"
+            continue
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as e:
             yield n, None, f"malformed JSON ({e.msg})"
+            continue
+        except RecursionError:
+            yield n, None, "JSON nested too deeply"
             continue
         yield (n, rec, None) if isinstance(rec, dict) else (n, None, f"not a JSON object but {_kind(rec)}")
 
@@ -271,7 +287,7 @@ def json_records(text: str) -> Iterator[tuple[int, dict | None, str | None]]:
 def _parses(line: str) -> bool:
     try:
         json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
     return True
 
@@ -286,8 +302,11 @@ def read_records(path: str, errors: list[str] | None = None) -> Iterator[dict]:
     try:
         text = decode_bytes(data, path)
     except InputError:
-        if b"\x00" in data[:4096] or path.lower().endswith(".csv"):
+        if path.lower().endswith(".csv"):
             raise
+        lines = data.split(b"\n")
+        if sum(b"\x00" in x for x in lines) > len(lines) // 2:
+            raise  # binary through and through: one error for the file
         text = _decode_lines(data, path, errors)
     if path.lower().endswith(".csv"):
         n = 0

@@ -96,6 +96,12 @@ class RecordWriter:
         if self.append:
             self.fh.flush()
 
+    def flush(self) -> None:
+        """Push what was written to disk (append mode: before the ledger records it)."""
+        if self.fh is not None and self.fh is not sys.stdout:
+            self.fh.flush()
+            os.fsync(self.fh.fileno())
+
     def _write_csv(self, rec: dict) -> None:
         if self.fields is None:
             self.fields = [k for k in CSV_FIELDS if k in rec] + [k for k in rec if k not in CSV_FIELDS]

@@ -147,3 +147,67 @@ def test_a_second_run_on_the_same_out_is_refused_while_the_first_holds_it(pipeli
     assert not out.exists()
     run_batch([str(folder)], out, pipeline, quiet=True)  # free again once the first is done
     assert out.exists()
+
+
+class _Crash(RuntimeError):
+    pass
+
+
+def test_a_large_record_file_streams_in_chunks_and_resumes_inside_itself(pipeline, tmp_path):
+    """50 records, chunks of 10: a crash while annotating the third chunk, then --resume, gives
+    the uninterrupted output byte for byte and annotates only what was not yet written."""
+    src = tmp_path / "big.jsonl"
+    src.write_text("\n".join(json.dumps({"id": f"r{i}", "text": f"第{i}条新闻。交警开展一盔一带整治行动。"}, ensure_ascii=False)
+                             for i in range(50)) + "\n{broken\n", encoding="utf-8")
+    ref = tmp_path / "ref.jsonl"
+    run_batch([str(src)], ref, pipeline, quiet=True, group_size=10)
+    out = tmp_path / "out.jsonl"
+    real, calls = pipeline.annotate, []
+
+    def failing(recs, progress=None):
+        calls.append(len(recs))
+        if len(calls) == 3:
+            raise _Crash("killed")
+        return real(recs, progress)
+
+    pipeline.annotate = failing
+    try:
+        with pytest.raises(_Crash):
+            run_batch([str(src)], out, pipeline, quiet=True, group_size=10)
+    finally:
+        pipeline.annotate = real
+    assert len(_lines(out)) == 20  # two chunks written and recorded before the crash
+    seen = []
+    pipeline.annotate = lambda recs, progress=None: seen.append(len(recs)) or real(recs, progress)
+    try:
+        s = run_batch([str(src)], out, pipeline, resume=True, quiet=True, group_size=10)
+    finally:
+        pipeline.annotate = real
+    assert sum(seen) == 30 and s.articles == 30
+    assert out.read_bytes() == ref.read_bytes()
+    assert _lines(tmp_path / "out.errors.jsonl") == _lines(tmp_path / "ref.errors.jsonl")
+
+
+def test_kill_9_at_random_points_through_the_cli_then_resume(folder, tmp_path):
+    """The real thing: `xinwen run` killed with SIGKILL at three moments, then `--resume`."""
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    cmd = [sys.executable, "-m", "xinwen", "run", str(folder), "--method", "lead", "--backend", "auto"]
+    ref = tmp_path / "ref.jsonl"
+    subprocess.run([*cmd, "-o", str(ref)], capture_output=True, check=False, timeout=300)
+    rng = random.Random(7)
+    for k in range(3):
+        out = tmp_path / f"out{k}.jsonl"
+        p = subprocess.Popen([*cmd, "-o", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+        time.sleep(rng.uniform(1.0, 4.0))
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+        subprocess.run([*cmd, "-o", str(out), "--resume"], capture_output=True, check=False, timeout=300)
+        assert out.read_bytes() == ref.read_bytes(), k

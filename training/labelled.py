@@ -13,7 +13,7 @@ from pathlib import Path
 
 from datasets import Dataset, load_dataset
 from xinwen.inference.encoding import InputError, decode_bytes
-from xinwen.inference.sources import csv_rows, json_records, text_problem
+from xinwen.inference.sources import _decode_lines, csv_rows, json_records, text_problem
 
 from xinwen.settings import Labels, load_labels
 from xinwen.ui import no_library_bars, warn
@@ -24,7 +24,17 @@ class DataError(ValueError):
 
 
 def _rows(path: Path) -> list[tuple[int, dict | None, str | None]]:
-    text = decode_bytes(path.read_bytes(), str(path))
+    data = path.read_bytes()
+    bad_lines: list[str] = []
+    try:
+        text = decode_bytes(data, str(path))
+    except InputError:
+        if path.suffix.lower() == ".csv" or not data.strip():
+            raise DataError(f"{path}: not readable as text; nothing was trained") from None
+        text = _decode_lines(data, str(path), bad_lines)  # name the lines that are not UTF-8
+    if bad_lines:
+        return [(int(e.split(":")[-2]), None, "not valid UTF-8") for e in bad_lines] + \
+            [r for r in json_records(text) if r[1] is not None or r[2]]
     if path.suffix.lower() == ".csv":
         try:
             return [(n, dict(r), None) for n, r in csv_rows(text, str(path))]
@@ -38,7 +48,11 @@ def _labels_of(rec: dict) -> list[str]:
     if isinstance(raw, str):  # CSV: JSON list or `a;b`
         raw = raw.strip()
         raw = json.loads(raw) if raw.startswith("[") else [x for x in raw.replace(",", ";").split(";") if x.strip()]
-    return [str(x).strip() for x in (raw or [])]
+    if raw is not None and not isinstance(raw, list):
+        raise TypeError(f"labels is {type(raw).__name__}, not a list of theme names")
+    if any(not isinstance(x, str) for x in raw or []):
+        raise TypeError("labels must be theme names (strings)")
+    return [x.strip() for x in (raw or [])]
 
 
 def validate(path: str | Path, labels: Labels | None = None, warn: Callable[[str], None] = warn) -> list[dict]:
@@ -64,6 +78,12 @@ def validate(path: str | Path, labels: Labels | None = None, warn: Callable[[str
         except json.JSONDecodeError:
             problems.append(f"{where}: labels is not a JSON list")
             continue
+        except TypeError as e:
+            problems.append(f"{where}: {e}")
+            continue
+        if rec.get("primary") is not None and not isinstance(rec.get("primary"), str):
+            problems.append(f"{where}: primary is {type(rec['primary']).__name__}, not a theme name")
+            continue
         primary = str(rec.get("primary") or "").strip() or (multi[0] if multi else "")
         if not primary:
             problems.append(f"{where}: no label (give `primary` and/or `labels`)")
@@ -77,13 +97,40 @@ def validate(path: str | Path, labels: Labels | None = None, warn: Callable[[str
         ids[rid] += 1
         records.append({"id": rid, "title": str(rec.get("title") or ""), "text": text,
                         "primary": primary, "labels": themes})
-    if problems:
-        shown = "\n".join(problems[:50]) + (f"\n… and {len(problems) - 50} more" if len(problems) > 50 else "")
-        raise DataError(f"{len(problems)} bad record(s); nothing was trained:\n{shown}")
-    for rid, c in ids.items():
+    for rid, c in ids.items():  # said whether or not the file has problems too
         if c > 1:
             warn(f"{path}: id {rid!r} appears {c} times")
+    if problems:
+        raise DataError(_listing(problems))
     return records
+
+
+def _listing(problems: list[str]) -> str:
+    shown = "\n".join(problems[:50]) + (f"\n… and {len(problems) - 50} more" if len(problems) > 50 else "")
+    return f"{len(problems)} bad record(s); nothing was trained:\n{shown}"
+
+
+def validate_all(paths: list[str | Path], labels: Labels | None = None, warn: Callable[[str], None] = warn) -> None:
+    """Check every file before anything loads, so a second `--train` file's problems are listed
+    with the first's; warn when the same article is in two of them (train and dev overlap)."""
+    from xinwen.training.seen import fingerprint
+
+    problems: list[str] = []
+    where: dict[str, str] = {}
+    for p in paths:
+        try:
+            recs = validate(p, labels, warn)
+        except DataError as e:
+            problems.extend(line for line in str(e).split("\n")[1:] if not line.startswith("… and"))
+            continue
+        for r in recs:
+            f = fingerprint(r["text"])
+            if f in where and where[f] != str(p):
+                warn(f"{p}: record {r['id']!r} is also in {where[f]} (the same article in two files: "
+                     "a dev score over it is not held out)")
+            where.setdefault(f, str(p))
+    if problems:
+        raise DataError(_listing(problems))
 
 
 def load_labelled(path: str | Path, labels: Labels | None = None, warn: Callable[[str], None] = warn) -> Dataset:

@@ -20,7 +20,7 @@ from sklearn.metrics import f1_score
 from xinwen.models.tfidf import TfidfThemeModel
 from xinwen.models.theme import encode, pad_batch, sorted_batch_scores
 from xinwen.models.theme_io import decide, tune_thresholds
-from xinwen.training.labelled import load_labelled
+from xinwen.training.labelled import load_labelled, validate_all
 from xinwen.training.seen import write_seen
 from xinwen.training.theme_card import write_theme_card
 
@@ -118,8 +118,10 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
     np.random.seed(seed)
     torch.manual_seed(seed)
     warn = ui_warn if not quiet else (lambda m: None)
-    train, train_paths = _load_train(train_path, labels, warn)
-    dev = load_labelled(dev_path, labels, warn) if dev_path else None
+    all_paths = ([train_path] if isinstance(train_path, str | Path) else list(train_path)) + ([dev_path] if dev_path else [])
+    validate_all(all_paths, labels, warn)  # every file's problems at once, overlaps warned
+    train, train_paths = _load_train(train_path, labels, lambda m: None)
+    dev = load_labelled(dev_path, labels, lambda m: None) if dev_path else None
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
