@@ -28,8 +28,12 @@ def load_offline(auto_cls: Any, path: str | Path, **kw: Any) -> torch.nn.Module:
     transformers' own tqdm bar, which would break into our rich progress lines on stderr."""
     from xinwen.ui import no_library_bars
 
+    p = Path(path)
+    if p.is_dir() and not any((p / f).exists() for f in ("model.safetensors", "model.safetensors.index.json")):
+        raise ValueError(f"{p}: no safetensors weights; xinwen never loads pickled weights (pytorch_model.bin, *.pt)")
     with no_library_bars():
-        return auto_cls.from_pretrained(str(path), local_files_only=True, dtype=torch.float32, **kw)
+        return auto_cls.from_pretrained(str(path), local_files_only=True, dtype=torch.float32, use_safetensors=True,
+                                        **kw)
 
 
 def save_hf_folder(model: torch.nn.Module, tokenizer: Any, out_dir: str | Path) -> None:

@@ -111,3 +111,23 @@ def test_the_same_article_in_train_and_dev_is_warned(tmp_path):
     warnings: list[str] = []
     validate_all([tr, dv], warn=warnings.append)
     assert any("also in" in w and "not held out" in w for w in warnings)
+
+
+def test_a_model_folder_with_pickled_weights_is_refused_in_one_line(tmp_path):
+    import json as _json
+
+    from xinwen.settings import bundled_model
+
+    theme = bundled_model("theme_model")
+    if theme is None:
+        pytest.skip("no bundled theme model")
+    evil = tmp_path / "evil"
+    shutil.copytree(theme, evil, ignore=shutil.ignore_patterns("model.safetensors", "onnx"))
+    (evil / "pytorch_model.bin").write_bytes(b"not a pickle you want to load")
+    meta = _json.loads((evil / "xinwen.json").read_text(encoding="utf-8"))
+    meta.pop("onnx_file", None)
+    (evil / "xinwen.json").write_text(_json.dumps(meta), encoding="utf-8")
+    rec = tmp_path / "one.jsonl"
+    rec.write_text('{"text": "交警开展整治"}\n', encoding="utf-8")
+    r = runner.invoke(app, ["classify", str(rec), "--model", str(evil), "--backend", "torch"])
+    assert r.exit_code == 2 and "never loads pickled weights" in r.stderr and len(r.stderr.splitlines()) == 1
