@@ -298,7 +298,7 @@ class LayoutReader:
                 line_group[i] = key
         arts = []
         for k, a in enumerate(anc):
-            cap_text = [self._block_text(page, caps[bi - len(body)], roles, s) for bi, o in owner.items()
+            cap_text = [join_lines([L[i].text for i in caps[bi - len(body)].lines]) for bi, o in owner.items()
                         if o == k and bi >= len(body)]
             arts.append((a.y0, a.x0, self._article(page, roles, a, [body[b] for b in groups.get(k, [])], s,
                                                    [c for c in cap_text if c])))
@@ -316,9 +316,6 @@ class LayoutReader:
         keep = self.pdf_heads.predict_proba(x)[:, 1] >= 0.5 if len(pairs) else []
         return group_pairs(page, [i for i, r in enumerate(roles) if r.headline],
                            [p for p, k in zip(pairs, keep) if k])
-
-    def _block_text(self, page: PageLayout, b: Block, roles: list[Role], s: float) -> str:
-        return join_lines([page.lines[i].text for i in b.lines])
 
     def _article(self, page: PageLayout, roles: list[Role], anchor: Block | None, bs: list[Block], s: float,
                  captions: list[str]) -> Article:
