@@ -13,7 +13,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,6 +139,7 @@ def locked(out: Path) -> Iterator[None]:
     and told who holds it, instead of both writing and one losing records."""
     import fcntl
 
+    out.parent.mkdir(parents=True, exist_ok=True)
     lock = out.with_name(f".{out.name}.lock")
     fh = open(lock, "a+", encoding="utf-8")
     try:
@@ -206,11 +207,13 @@ def _append_jsonl(path: Path, rec: dict) -> None:
 
 def run_batch(inputs: list[str], out: str | Path, pipeline: Pipeline, resume: bool = False,
               report: str | Path | None = None, quiet: bool = False,
-              on_input_done: Callable[[str], None] | None = None, group_size: int = 64) -> RunSummary:
-    """Segment, classify and digest every input into `out`; see the module docstring for safety."""
+              on_input_done: Callable[[str], None] | None = None, group_size: int = 64,
+              lock: bool = True) -> RunSummary:
+    """Segment, classify and digest every input into `out`; see the module docstring for safety.
+    `lock=False`: the caller holds `locked(out)` already (the CLI takes it before loading models)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with locked(out):
+    with locked(out) if lock else nullcontext():
         for p in (out, *side_paths(out)):
             remove_stale_temps(p)
         return _run(inputs, out, pipeline, resume, report, quiet, on_input_done, group_size)

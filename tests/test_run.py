@@ -211,3 +211,24 @@ def test_kill_9_at_random_points_through_the_cli_then_resume(folder, tmp_path):
         p.wait()
         subprocess.run([*cmd, "-o", str(out), "--resume"], capture_output=True, check=False, timeout=300)
         assert out.read_bytes() == ref.read_bytes(), k
+
+
+def test_two_concurrent_cli_runs_on_one_out_give_every_record_once(folder, tmp_path):
+    """The second `xinwen run` on the same OUT while the first holds it exits 2 naming the holder;
+    the first finishes alone; every record is in OUT exactly once."""
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "xinwen", "run", str(folder), "-o", str(out), "--method", "lead"]
+    first = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    lock = tmp_path / ".out.jsonl.lock"
+    deadline = time.time() + 60
+    while not (lock.exists() and lock.read_text(encoding="utf-8").startswith("pid")) and time.time() < deadline:
+        time.sleep(0.05)
+    second = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert first.wait(timeout=300) == 0
+    assert second.returncode == 2 and "another xinwen run is writing it (pid" in second.stderr
+    recs = _lines(out)
+    assert len(recs) == 29 and len({(r["input"], r["id"]) for r in recs}) == len(recs)

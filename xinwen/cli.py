@@ -380,12 +380,13 @@ def run(
     segmenter: Segmenter = SEGMENTER,
 ) -> None:
     """The daily job: segment, classify and digest everything; exit 0 when anything succeeded."""
-    from xinwen.inference.batch import run_batch
+    from xinwen.inference.batch import locked, run_batch
     from xinwen.inference.pipeline import Pipeline
     from xinwen.ui import stderr
 
-    s = run_batch(inputs, out, Pipeline(theme_model=model, backend=backend.value, digest_method=method.value, segmenter=segmenter),
-                  resume, report)
+    with locked(out):  # before the models load: a second run on OUT is told at once
+        pipeline = Pipeline(theme_model=model, backend=backend.value, digest_method=method.value, segmenter=segmenter)
+        s = run_batch(inputs, out, pipeline, resume, report, lock=False)
     for e in s.error_list:
         _report_error(e["reason"])
     stderr.print(s.line(), highlight=False, soft_wrap=True)
