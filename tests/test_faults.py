@@ -131,3 +131,10 @@ def test_a_model_folder_with_pickled_weights_is_refused_in_one_line(tmp_path):
     rec.write_text('{"text": "交警开展整治"}\n', encoding="utf-8")
     r = runner.invoke(app, ["classify", str(rec), "--model", str(evil), "--backend", "torch"])
     assert r.exit_code == 2 and "never loads pickled weights" in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+def test_an_output_that_cannot_be_written_is_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    r = runner.invoke(app, ["run", str(PAGE), "-o", str(blocker / "sub" / "out.jsonl"), "--method", "lead"])
+    assert r.exit_code == 2 and len(r.stderr.splitlines()) == 1 and str(blocker) in r.stderr

@@ -90,7 +90,7 @@ def _one_line_errors(fn: Callable) -> Callable:
                 raise
             _report_error(str(e))
             raise typer.Exit(2) from None
-        except (PermissionError, IsADirectoryError) as e:  # an output that cannot be written
+        except (PermissionError, IsADirectoryError, FileExistsError) as e:  # an output that cannot be written
             if os.environ.get("XINWEN_DEBUG"):
                 raise
             _report_error(f"{e.filename}: cannot write ({e.strerror})" if e.filename else str(e))
