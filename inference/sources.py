@@ -51,7 +51,8 @@ def expand_inputs(inputs: list[str], warn: Callable[[str], None] = ui_warn) -> I
                 names = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
                 warn(f"{raw}: left out {len(left)} file{'s' * (len(left) > 1)} neither pages (.txt, .pdf) nor "
                      f"records (.jsonl, .json, .csv): {names}; name one to read it as a page")
-            yield from (str(x) for x in files if x.suffix.lower() in PAGE_EXT | RECORD_EXT)
+            yield from (str(x) for x in one_form_per_page(
+                [x for x in files if x.suffix.lower() in PAGE_EXT | RECORD_EXT], warn))
         elif p.exists():
             yield raw
         elif any(ch in raw for ch in "*?["):
@@ -61,6 +62,26 @@ def expand_inputs(inputs: list[str], warn: Callable[[str], None] = ui_warn) -> I
                 yield raw  # reported as missing downstream
         else:
             yield raw
+
+
+def one_form_per_page(files: list[Path], warn: Callable[[str], None]) -> list[Path]:
+    """A folder may hold one page in several forms (`A3.pdf`, `A3.pdftotext.txt`, `A3.pymupdf.txt`,
+    and a `A3.truth.json`): read it once, from the PDF where there is one, and say what was left out."""
+    groups: dict[tuple[Path, str], list[Path]] = {}
+    for f in files:
+        groups.setdefault((f.parent, f.name.split(".")[0]), []).append(f)
+    keep: set[Path] = set()
+    for (_, stem), fs in groups.items():
+        pages = [f for f in fs if f.suffix.lower() in PAGE_EXT]
+        if len(pages) <= 1 and not (pages and any(f.name.endswith(".truth.json") for f in fs)):
+            keep.update(fs)
+            continue
+        chosen = next((f for f in pages if f.suffix.lower() == ".pdf"), pages[0])
+        left = [f for f in fs if f != chosen and (f in pages or f.name.endswith(".truth.json"))]
+        keep.update(f for f in fs if f not in left)
+        warn(f"{chosen.parent}: read {chosen.name} once; left out {', '.join(f.name for f in left)} "
+             f"(the same page {stem} in other forms, or its truth); name a file to read it anyway")
+    return [f for f in files if f in keep]
 
 
 def input_name(path: str) -> str:

@@ -226,3 +226,30 @@ def test_bad_option_values_exit_2_before_any_work(args, tmp_path):
     assert r.exit_code == 2, r.output
     assert time.perf_counter() - t < 2.0
     assert not (tmp_path / "out.xlsx").exists()
+
+
+@pytest.mark.parametrize(("extra", "msg"), [
+    (["--init-from", "bundled"], "--init-from bundled: not a local model folder"),
+    (["--base-model", "models/theme-v3"], "--base-model models/theme-v3: not a local model folder"),
+    (["--base-model", ".", "--init-from", "."], "give one"),
+    (["--folds", "1"], "--folds 1"),
+])
+def test_train_refuses_wrong_model_folders_before_any_work(extra, msg, labelled_files, tmp_path):
+    import time
+
+    tr, dv = labelled_files
+    t = time.perf_counter()
+    r = runner.invoke(app, ["train", "--train", str(tr), "--dev", str(dv), "-o", str(tmp_path / "m"), *extra])
+    assert r.exit_code == 2 and msg in r.stderr and len(r.stderr.splitlines()) == 1, r.stderr
+    assert time.perf_counter() - t < 2.0 and not (tmp_path / "m").exists()
+
+
+def test_one_page_in_several_forms_is_read_once_from_its_pdf(tmp_path):
+    from xinwen.inference.sources import expand_inputs
+
+    for name in ("A3.pdf", "A3.pdftotext.txt", "A3.pymupdf.txt", "A3.truth.json", "B1.txt", "notes.jsonl"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    said: list[str] = []
+    got = [p.split("/")[-1] for p in expand_inputs([str(tmp_path)], warn=said.append)]
+    assert got == ["A3.pdf", "B1.txt", "notes.jsonl"]
+    assert any("read A3.pdf once" in w and "A3.truth.json" in w for w in said)

@@ -27,6 +27,11 @@ class Backend(str, Enum):
     ONNX = "onnx"
 
 
+class Architecture(str, Enum):
+    BERT = "bert"
+    TFIDF = "tfidf"
+
+
 class DigestMethod(str, Enum):
     LEARNED = "learned"
     LEAD = "lead"
@@ -242,12 +247,23 @@ def train(
     config: Path | None = typer.Option(None, "--config", help="YAML config (default: configs/train.yaml)."),
     base_model: str | None = typer.Option(None, "--base-model", help="Any local BERT-style folder."),
     init_from: str | None = typer.Option(None, "--init-from", help="Continue from an existing theme model."),
-    architecture: str | None = typer.Option(None, "--architecture", help="Override: bert or tfidf."),
+    architecture: Architecture | None = typer.Option(None, "--architecture", case_sensitive=False,
+                                                     help="Override: bert or tfidf."),
     random_init: bool = typer.Option(False, "--random-init", help="Same architecture as the base, untrained weights."),
     seed: int | None = typer.Option(None, "--seed", help="Override the config's seed."),
 ) -> None:
     """Train a theme model on labelled articles (held-out metrics saved with it)."""
     from xinwen.training.theme_train import train_theme
+
+    if base_model and init_from:
+        raise ValueError("--base-model and --init-from: give one (a base to fine-tune, or a theme model to continue)")
+    for flag, value, marker in (("--base-model", base_model, "config.json"), ("--init-from", init_from, "xinwen.json")):
+        if value and not (Path(value) / marker).is_file():
+            raise ValueError(f"{flag} {value}: not a local model folder (no {marker}); nothing is downloaded, "
+                             "so give a folder on disk")
+    if folds < 0 or folds == 1:
+        raise ValueError(f"--folds {folds}: give 0 (use --dev) or 2 and more")
+    architecture = architecture.value if architecture else None
 
     m = train_theme([str(f) for f in train_file], str(dev_file) if dev_file else None, str(out),
                     str(config) if config else None, base_model, init_from, random_init,
