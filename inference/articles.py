@@ -13,15 +13,23 @@ from xinwen.inference.encoding import InputError
 from xinwen.inference.segmentation.credits import split_credits
 from xinwen.inference.segmentation.layout import Segmenter
 from xinwen.inference.segmenter import page_records
-from xinwen.inference.sources import expand_inputs, input_stem, kind_of, read_pages, read_records
+from xinwen.inference.sources import (
+    expand_inputs,
+    input_stem,
+    kind_of,
+    read_pages,
+    read_records,
+    unique_stems,
+)
 
 
 def articles_from(path: str, on_error: Callable[[str], None],
-                  segmenter: Segmenter = Segmenter.RULES) -> Iterator[dict]:
+                  segmenter: Segmenter = Segmenter.RULES, stem: str | None = None) -> Iterator[dict]:
+    """Every article of one input; `stem` starts its ids (`unique_stems` makes them unique in a batch)."""
     try:
         if kind_of(path) == "records":
             errs: list[str] = []
-            stem = input_stem(path)
+            stem = stem or input_stem(path)
             for rec in read_records(path, errs):
                 while errs:
                     on_error(errs.pop(0))
@@ -32,6 +40,7 @@ def articles_from(path: str, on_error: Callable[[str], None],
                 on_error(e)
         else:
             for page in read_pages(path, segmenter):
+                page.stem = stem or page.stem
                 yield from page_records(page, segmenter)
     except InputError as e:
         on_error(str(e))
@@ -57,8 +66,10 @@ def clean_record(rec: dict) -> dict:
 
 def iter_articles(inputs: list[str], on_error: Callable[[str], None],
                   segmenter: Segmenter = Segmenter.RULES) -> Iterator[dict]:
-    for path in expand_inputs(inputs):
-        yield from articles_from(path, on_error, segmenter)
+    paths = list(expand_inputs(inputs))
+    stems = unique_stems(paths)
+    for path in paths:
+        yield from articles_from(path, on_error, segmenter, stems[path])
 
 
 def chunks(it: Iterator[dict], size: int) -> Iterator[list[dict]]:

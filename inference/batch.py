@@ -19,7 +19,7 @@ from pathlib import Path
 
 from xinwen.inference.articles import articles_from
 from xinwen.inference.pipeline import Pipeline
-from xinwen.inference.sources import expand_inputs
+from xinwen.inference.sources import expand_inputs, unique_stems
 from xinwen.inference.writers import RecordWriter, remove_stale_temps
 
 from xinwen.settings import file_sha256
@@ -52,7 +52,7 @@ def side_paths(out: Path) -> tuple[Path, Path]:
     return out.with_name(f"{stem}.errors.jsonl"), out.with_name(f"{stem}.progress.jsonl")
 
 
-def _run_input(path: str, sha: str | None, before: dict, pipeline: Pipeline, w: RecordWriter, err_path: Path,
+def _run_input(path: str, stem: str, sha: str | None, before: dict, pipeline: Pipeline, w: RecordWriter, err_path: Path,
                prog_path: Path, summary: RunSummary, group_size: int) -> None:
     """One input, `group_size` articles at a time: each chunk is annotated, written, and then
     recorded in the ledger (articles and errors so far), so memory stays flat however large the
@@ -94,7 +94,7 @@ def _run_input(path: str, sha: str | None, before: dict, pipeline: Pipeline, w: 
         recs.clear()
         errs.clear()
 
-    for r in articles_from(path, on_error, pipeline.segmenter):
+    for r in articles_from(path, on_error, pipeline.segmenter, stem):
         seen_articles += 1
         if seen_articles <= skip_articles:
             continue
@@ -259,6 +259,7 @@ def _run(inputs: list[str], out: Path, pipeline: Pipeline, resume: bool, report:
     own = {_resolved(p) for p in (out, err_path, prog_path, out.with_name(f".{out.name}.lock"))}
     paths = [p for p in expand_inputs(inputs) if p == "-" or _resolved(p) not in own]
     hashes = {p: content_hash(p) for p in paths}
+    stems = unique_stems(paths)
     state: dict[tuple[str, str | None], dict] = {}
     if resume:
         state = _resume_state(paths, hashes, out, err_path, prog_path)
@@ -276,7 +277,7 @@ def _run(inputs: list[str], out: Path, pipeline: Pipeline, resume: bool, report:
                 summary.skipped += 1
                 bar.update(task, advance=1)
                 continue
-            _run_input(path, hashes[path], before, pipeline, w, err_path, prog_path, summary, group_size)
+            _run_input(path, stems[path], hashes[path], before, pipeline, w, err_path, prog_path, summary, group_size)
             bar.update(task, advance=1, info=f"{summary.articles / max(time.time() - t0, 1e-6):.1f} articles/s")
             if on_input_done:
                 on_input_done(path)

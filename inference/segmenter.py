@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from xinwen.inference.encoding import InputError
 from xinwen.inference.segmentation import Segmenter, segment_page
-from xinwen.inference.sources import Page, expand_inputs, input_name, kind_of, read_pages
+from xinwen.inference.sources import Page, expand_inputs, input_name, kind_of, read_pages, unique_stems
 
 
 def page_records(page: Page, segmenter: Segmenter = Segmenter.RULES) -> list[dict]:
@@ -20,13 +20,16 @@ def page_records(page: Page, segmenter: Segmenter = Segmenter.RULES) -> list[dic
 def segment_inputs(inputs: list[str], on_error: Callable[[str], None],
                    segmenter: Segmenter = Segmenter.RULES) -> Iterator[dict]:
     """Yield article records for every page of every input; bad inputs go to `on_error`."""
-    for path in expand_inputs(inputs):
+    paths = list(expand_inputs(inputs))
+    stems = unique_stems(paths)
+    for path in paths:
         if kind_of(path) == "records":
             on_error(f"{input_name(path)}: article records (JSONL/CSV), not a page: "
                      "`xinwen classify`, `summarize` and `run` read them")
             continue
         try:
             for page in read_pages(path, segmenter):
+                page.stem = stems[path]
                 yield from page_records(page, segmenter)
         except InputError as e:
             on_error(str(e))

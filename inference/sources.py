@@ -89,6 +89,27 @@ def input_name(path: str) -> str:
     return "stdin" if path == "-" else path
 
 
+def unique_stems(paths: list[str]) -> dict[str, str]:
+    """The start of each input's ids, unique across a batch: the file's stem, or, where two inputs
+    share it (`day1/A03.txt`, `day2/A03.txt`), as many parent folders as tell them apart
+    (`day1/A03`, `day2/A03`)."""
+    def key(p: str, depth: int) -> str:
+        parts = Path(input_name(p)).parts
+        return "/".join([*parts[max(len(parts) - 1 - depth, 0):-1], input_stem(p)])
+
+    depth = {p: 0 for p in paths}
+    for _ in range(8):
+        seen: dict[str, list[str]] = {}
+        for p in paths:
+            seen.setdefault(key(p, depth[p]), []).append(p)
+        clash = [p for group in seen.values() if len(set(group)) > 1 for p in group]
+        if not clash:
+            break
+        for p in clash:
+            depth[p] += 1
+    return {p: key(p, depth[p]) for p in paths}
+
+
 def input_stem(path: str) -> str:
     """The start of record ids: `page` for `pages/page.2022.txt`, `stdin` for `-`."""
     return Path(input_name(path)).name.split(".")[0]

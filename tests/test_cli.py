@@ -253,3 +253,16 @@ def test_one_page_in_several_forms_is_read_once_from_its_pdf(tmp_path):
     got = [p.split("/")[-1] for p in expand_inputs([str(tmp_path)], warn=said.append)]
     assert got == ["A3.pdf", "B1.txt", "notes.jsonl"]
     assert any("read A3.pdf once" in w and "A3.truth.json" in w for w in said)
+
+
+def test_the_same_file_name_in_two_folders_gives_ids_that_say_which(tmp_path):
+    from xinwen.inference.sources import unique_stems
+
+    assert unique_stems(["day1/A03.txt", "day2/A03.txt", "x/B1.txt"]) == {
+        "day1/A03.txt": "day1/A03", "day2/A03.txt": "day2/A03", "x/B1.txt": "B1"}
+    for d in ("day1", "day2"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "A03.txt").write_text(Path(PAGE).read_text(encoding="utf-8"), encoding="utf-8")
+    r = runner.invoke(app, ["segment", str(tmp_path / "day1"), str(tmp_path / "day2")])
+    ids = [json.loads(x)["id"] for x in r.stdout.splitlines()]
+    assert len(ids) == 14 and len(set(ids)) == 14 and ids[0] == "day1/A03#p1-1"
