@@ -1,9 +1,11 @@
 """`xinwen run`: the resumable daily batch.
 
-Crash safety: articles are appended input by input and flushed; an input is marked done in
-`<out stem>.progress.jsonl` only after all its articles are written. `resume=True` first
-drops any articles of unfinished inputs from OUT (atomically), then skips done inputs, so
-an interrupted run plus a resume equals one uninterrupted run.
+Crash safety: each input is read, annotated and written in chunks of `group_size` articles;
+a chunk is recorded in `<out stem>.progress.jsonl` (articles and errors so far, `done` on the
+last) only after it is written and flushed. `resume=True` cuts OUT and the errors file back to
+what the ledger records (atomically), skips finished inputs (same resolved path, same content)
+and continues unfinished ones after their last recorded chunk, so an interrupted run plus a
+resume equals one uninterrupted run. A lock beside OUT keeps a second run off it.
 """
 
 from __future__ import annotations

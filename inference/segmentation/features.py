@@ -119,20 +119,41 @@ def dump_features(page: PageLayout) -> tuple[np.ndarray, list[str]]:
     return np.asarray(x, np.float64).reshape(len(lines), len(names)), names
 
 
-def cascade_features(lines: list[PageLine]) -> list[list[float]]:
-    """What the rule cascade of earlier releases (`inference/segment.py`) makes of a dump, per
-    line: does an article's headline start here, does its body start here, and did it read the
-    page as printing headlines after their bodies. The reader learns how far to trust it."""
+_cascade_cache: dict[tuple[str, ...], tuple[list, bool] | None] = {}
+
+
+def cascade_reading(lines: list[PageLine]) -> tuple[list, bool] | None:
+    """The rule cascade of earlier releases (`inference/segment.py`) on a dump: its articles and
+    whether it read the page as printing headlines after their bodies; None where it fails. One
+    entry is cached, since the features and the reader's candidate decodings both ask for it;
+    callers copy the articles before changing them."""
     from xinwen.inference.segment import detect_order, prepare, segment_ordered
 
+    key = tuple(ln.text for ln in lines)
+    if key not in _cascade_cache:
+        raw = [Line(t) for t in key]
+        try:
+            arts = segment_ordered(raw, "auto")
+            after = detect_order(prepare([Line(x.text.strip()) for x in raw if x.text.strip()])) == "after"
+            value = (arts, after)
+        except Exception:  # a feature source, never a reason to fail a page
+            value = None
+        _cascade_cache.clear()
+        _cascade_cache[key] = value
+    return _cascade_cache[key]
+
+
+def cascade_features(lines: list[PageLine]) -> list[list[float]]:
+    """What the cascade makes of a dump, per line: does an article's headline start here, does its
+    body start here, and did it read the page as headlines-after. The reader learns how far to
+    trust it."""
     if not lines:
         return []
-    raw = [Line(ln.text) for ln in lines]
-    try:
-        arts = segment_ordered(raw, "auto")
-        after = float(detect_order(prepare([Line(x.text.strip()) for x in raw if x.text.strip()])) == "after")
-    except Exception:  # a feature source, never a reason to fail a page
+    reading = cascade_reading(lines)
+    if reading is None:
         return [[0.0, 0.0, 0.0] for _ in lines]
+    arts, after = reading
+    after = float(after)
     heads = {_WS.sub("", next((p for p in (a.kicker, a.title, a.subtitle) if p), ""))[:6] for a in arts} - {""}
     bodies = {_WS.sub("", a.text)[:6] for a in arts if a.text} - {""}
     out = []

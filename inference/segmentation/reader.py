@@ -17,12 +17,18 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from xinwen.inference.segment import Article
 from xinwen.inference.segmentation.credits import split_credits
-from xinwen.inference.segmentation.features import dump_features, geometry_features, start_features
+from xinwen.inference.segmentation.features import (
+    cascade_reading,
+    dump_features,
+    geometry_features,
+    start_features,
+)
 from xinwen.inference.segmentation.layout import ROLES, Block, LayoutConfig, PageLayout, PageLine, Role
 from xinwen.inference.textclean import join_lines, paragraphs, repair_spacing
 from xinwen.models.forest import TreeEnsemble
@@ -355,14 +361,11 @@ class LayoutReader:
         """The rule cascade of earlier releases as one more candidate reading: its articles, and
         where in `keep` it cuts (the first line of each of its articles in dump order, from the
         features that already locate them)."""
-        from xinwen.inference.lines import Line
-        from xinwen.inference.segment import segment_ordered
-
-        names = self.text_roles.feature_names
-        try:
-            arts = segment_ordered([Line(ln.text) for ln in page.lines], "auto")
-        except Exception:
+        reading = cascade_reading(page.lines)
+        if reading is None:
             return None
+        arts = [replace(a, captions=list(a.captions)) for a in reading[0]]  # the cached reading stays as read
+        names = self.text_roles.feature_names
         col = names.index("cascade_body_start" if x[0, names.index("cascade_after")] else "cascade_head_start")
         c = {k for k, i in enumerate(keep) if x[i, col] > 0} | {0}
         out = []
