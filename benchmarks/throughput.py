@@ -87,7 +87,7 @@ def main() -> None:
     if a.one:
         print(json.dumps(one(*a.one)))
         return
-    from xinwen.inference.onnx_backend import export_onnx
+    from xinwen.models.onnx_graph import export_onnx
 
     from xinwen.settings import bundled_model
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from xinwen.inference.lines import Line, headline_like, is_closing, is_furniture, is_person_name
-from xinwen.inference.textclean import ends_sentence, repair_spacing
+from xinwen.models.textclean import ends_sentence, repair_spacing
 
 MIN_BODY_BLOCKS = 5  # fewer column blocks than this: nothing to reassemble
 SECTION_BOX = 0.55  # a section subhead's first line is at most this share of the column

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from datetime import datetime
 from pathlib import Path
 
@@ -100,10 +99,6 @@ def render_briefing(records: list[dict], errors: list[dict], summary: str = "") 
 
 
 def write_briefing(records: list[dict], errors: list[dict], path: str | Path, summary: str = "") -> None:
-    from xinwen.inference.writers import publish, temp_beside
+    from xinwen.inference.writers import write_text_atomic
 
-    path = Path(path)
-    fd, tmp = temp_beside(path)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(render_briefing(records, errors, summary))
-    publish(tmp, path)
+    write_text_atomic(path, render_briefing(records, errors, summary))

@@ -6,7 +6,8 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from xinwen.inference.spans import Span, candidates, no_span, normalise_body, sentences
+from xinwen.models.spans import Span, candidates, no_span, sentences
+from xinwen.models.textclean import normalise_text
 
 from xinwen.settings import bundled_model
 
@@ -20,7 +21,7 @@ def _longest_from(spans: list[Span], sent_index: int) -> Span | None:
 
 def lead(body: str, max_chars: int = 30) -> str:
     """The opening of the first sentence (after boilerplate), as many whole clauses as fit."""
-    body = normalise_body(body)
+    body = normalise_text(body)
     spans = candidates(body, max_chars)
     best = _longest_from(spans, 0) or (spans[0] if spans else None)
     return best.text if best else no_span(body, max_chars)
@@ -48,7 +49,7 @@ def textrank_sentence(body: str, damping: float = 0.85, iters: int = 30) -> int:
 
 
 def textrank(body: str, max_chars: int = 30) -> str:
-    body = normalise_body(body)
+    body = normalise_text(body)
     spans = candidates(body, max_chars, max_sentences=40, max_candidates=400)
     best = _longest_from(spans, textrank_sentence(body)) or (spans[0] if spans else None)
     return best.text if best else no_span(body, max_chars)

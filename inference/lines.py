@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from xinwen.inference.textclean import SENTENCE_END, display_width, ends_sentence, repair_spacing
+from xinwen.models.textclean import SENTENCE_END, display_width, ends_sentence, repair_spacing
 
 NAME = r"[\u4e00-\u9fff·]"
 _AUTHOR_IS = r"作者(?:为|系|单位|是)"  # `（作者为…）`: an affiliation line, never a list of names

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from xinwen.inference.lines import byline_names, byline_of, is_furniture, is_person_name, single_char_run
 from xinwen.inference.segment import Article
-from xinwen.inference.textclean import merge_overlap, paragraphs, repair_spacing
+from xinwen.models.textclean import merge_overlap, paragraphs, repair_spacing
 
 HEADLINE = 1.7   # × body size: titles, kickers, subtitles
 BYLINE = 1.1     # × body size: bylines are set a little larger than body text

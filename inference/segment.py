@@ -30,7 +30,7 @@ from xinwen.inference.lines import (
     split_byline,
     split_captions,
 )
-from xinwen.inference.textclean import (
+from xinwen.models.textclean import (
     display_width,
     ends_sentence,
     merge_overlap,

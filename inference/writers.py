@@ -32,6 +32,15 @@ def temp_beside(path: Path) -> tuple[int, str]:
     return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
 
 
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """A whole text file (a briefing, a task file) written beside its place and renamed into it."""
+    path = Path(path)
+    fd, tmp = temp_beside(path)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    publish(tmp, path)
+
+
 def remove_stale_temps(path: Path) -> int:
     """Temporary siblings a crashed write left beside `path` (callers hold the output's lock)."""
     n = 0

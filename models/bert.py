@@ -22,24 +22,31 @@ def new_masked_lm(model_cfg: dict[str, Any], vocab_size: int, pad_token_id: int)
     return BertForMaskedLM(build_config(model_cfg, vocab_size, pad_token_id))
 
 
-def load_offline(auto_cls: Any, path: str | Path, **kw: Any) -> torch.nn.Module:
+def load_offline(auto_cls: Any, path: str | Path, new_head: bool = False, **kw: Any) -> torch.nn.Module:
     """`auto_cls.from_pretrained` as xinwen always calls it: local files only (there is no hub to
     reach), float32 whatever dtype the folder stores (the shipped base is fp16 on disk), and without
-    transformers' own tqdm bar, which would break into our rich progress lines on stderr."""
-    from xinwen.ui import no_library_bars
+    transformers' tqdm bar and load report on stderr. In their place: a folder that lacks weights
+    the model needs is an error, unless `new_head` says a fresh head is expected (fine-tuning a
+    base: its classifier and pooler start untrained)."""
+    from xinwen.models.quiet import no_library_bars
 
     p = Path(path)
     if p.is_dir() and not any((p / f).exists() for f in ("model.safetensors", "model.safetensors.index.json")):
         raise ValueError(f"{p}: no safetensors weights; xinwen never loads pickled weights (pytorch_model.bin, *.pt)")
     with no_library_bars():
-        return auto_cls.from_pretrained(str(path), local_files_only=True, dtype=torch.float32, use_safetensors=True,
-                                        **kw)
+        model, info = auto_cls.from_pretrained(str(path), local_files_only=True, dtype=torch.float32,
+                                               use_safetensors=True, output_loading_info=True, **kw)
+    missing = sorted(info.get("missing_keys") or [])
+    if missing and not new_head:
+        raise ValueError(f"{p}: the weights lack {len(missing)} tensor(s) the model needs ({', '.join(missing[:3])}…); "
+                         "is this the folder of another kind of model?")
+    return model
 
 
 def save_hf_folder(model: torch.nn.Module, tokenizer: Any, out_dir: str | Path) -> None:
     """`save_pretrained` of a model and its tokenizer into one standard folder, without
     transformers' `Writing model shards` bar (the pair `load_offline` reads back)."""
-    from xinwen.ui import no_library_bars
+    from xinwen.models.quiet import no_library_bars
 
     with no_library_bars():
         model.save_pretrained(str(out_dir))

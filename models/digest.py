@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 from safetensors.numpy import load_file, save_file
-from xinwen.inference.spans import Span, candidates, no_span, normalise_body
+from xinwen.models.spans import Span, candidates, no_span
+from xinwen.models.textclean import normalise_text
 
 FEATURES_VERSION = 3  # v2: centrality by prefix sums (bigrams counted with repeats); v3: head_cut
 FEATURES = ["sent_index", "first_sentence", "rel_pos", "len_ratio", "len_chars", "clause_start", "clause_count",
@@ -75,7 +76,7 @@ class DigestRanker:
         return total / members
 
     def best(self, body: str, max_chars: int = 30, context: str = "") -> str:
-        body = normalise_body(body)
+        body = normalise_text(body)
         spans = candidates(body, max_chars)
         if not spans:
             return no_span(body, max_chars)

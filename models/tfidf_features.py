@@ -11,7 +11,6 @@ them to scikit-learn's own `transform` on the same fitted vocabulary.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -26,10 +25,9 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # TfidfVectorizer's default token_pattern
 def words(doc: str) -> str:
     """jieba words joined by spaces, for the default token pattern (which keeps words of two or
     more characters: single characters are already in the character view)."""
-    import jieba
+    from xinwen.models.quiet import quiet_jieba
 
-    jieba.setLogLevel(logging.WARNING)
-    return " ".join(jieba.lcut(doc)).lower()
+    return " ".join(quiet_jieba().lcut(doc)).lower()
 
 
 def ngrams(units: Sequence[str], lo: int, hi: int) -> list[str]:

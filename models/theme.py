@@ -108,7 +108,7 @@ class ThemeModel:
 
                 tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
             if backend == "onnx":
-                from xinwen.inference.onnx_backend import load_session
+                from xinwen.models.onnx_graph import load_session
 
                 sess = load_session(path)
             else:

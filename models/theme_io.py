@@ -43,16 +43,20 @@ def primary_index(scores: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
 
 
 def tune_thresholds(scores: np.ndarray, primary: list[str], themes: tuple[str, ...], other: str,
-                    rounds: int = 3, min_gain: float = 0.002) -> np.ndarray:
+                    rounds: int = 3, min_gain: float = 0.002, start: np.ndarray | None = None,
+                    min_support: int = 0) -> np.ndarray:
     """Coordinate ascent over per-theme thresholds for macro-F1 of the primary decision.
 
     A dev set has few examples per theme, so many thresholds tie: a threshold moves only for
-    a real gain, and then to the middle of the run of best values, not to its edge.
+    a real gain, and then to the middle of the run of best values, not to its edge. `start`
+    (a parent model's thresholds, when retraining) is where the ascent begins; a theme with
+    fewer than `min_support` articles in `primary` keeps its start, since a threshold fitted to
+    two or three articles only memorises them.
     """
     from sklearn.metrics import f1_score
 
     classes = [*themes, other]
-    th = np.full(len(themes), 0.5)
+    th = np.full(len(themes), 0.5) if start is None else np.asarray(start, dtype=np.float64).copy()
     grid = np.round(np.arange(0.05, 0.96, 0.05), 2)
     gold = np.array([classes.index(p) for p in primary])
 
@@ -61,9 +65,12 @@ def tune_thresholds(scores: np.ndarray, primary: list[str], themes: tuple[str, .
                         zero_division=0)
 
     best = score(th)
+    support = np.bincount(gold, minlength=len(classes))
     for _ in range(rounds):
         moved = False
         for i in range(len(themes)):
+            if support[i] < min_support:
+                continue
             vals = []
             for g in grid:
                 cand = th.copy()

@@ -2,19 +2,19 @@
 
 import jieba
 import pytest
-from xinwen.inference.clause_cuts import fit_words, fit_words_tail
 from xinwen.inference.digest import Digester, lead, textrank
 from xinwen.inference.rouge import lcs, rouge_all, rouge_l, rouge_n
-from xinwen.inference.spans import (
+from xinwen.models.clause_cuts import fit_words, fit_words_tail
+from xinwen.models.digest import DigestRanker
+from xinwen.models.spans import (
     candidates,
     clauses,
     dangling,
-    normalise_body,
     sentences,
     skip_boilerplate,
     tidy,
 )
-from xinwen.models.digest import DigestRanker
+from xinwen.models.textclean import normalise_text
 from xinwen.training.digest_train import build_matrix, fit_ranker
 
 BODY = ("本报讯（记者 王明）近日，湘潭高新区出台《产业强区“百十亿”工程工作方案（2022-2025年）》，"
@@ -42,7 +42,7 @@ def test_boilerplate_lead_in_skipped():
 
 @pytest.mark.parametrize("max_chars", [8, 12, 20, 30])
 def test_spans_are_contiguous_short_and_word_safe(max_chars):
-    body = normalise_body(BODY)
+    body = normalise_text(BODY)
     words = jieba.lcut(body, HMM=False)
     bounds = {0}
     pos = 0
@@ -115,7 +115,7 @@ def test_a_clause_opening_on_a_consequence_goes_on_from_the_one_before():
 def test_a_subhead_line_gives_spans_without_its_line_break():
     """A paragraph without end punctuation (an in-article subhead) ends its sentence at the line
     break; the span must not carry that break into a one-line digest."""
-    body = normalise_body("胜利开启全面建设社会主义现代化国家新征程。\n明确新目标：分两步走全面建设社会主义现代化国家\n"
+    body = normalise_text("胜利开启全面建设社会主义现代化国家新征程。\n明确新目标：分两步走全面建设社会主义现代化国家\n"
                           "中国特色社会主义发展是阶段性和连续性的统一。")
     spans = candidates(body, 30)
     assert "分两步走全面建设社会主义现代化国家" in [s.text for s in spans]
@@ -177,7 +177,7 @@ def test_a_body_with_no_candidate_span_gets_its_opening_on_one_line(fixture_arti
 
 
 def test_lead_and_textrank_are_spans():
-    body = normalise_body(BODY)
+    body = normalise_text(BODY)
     for d in (lead(BODY, 30), textrank(BODY, 30)):
         assert d and d in body and len(d) <= 30
     assert lead(BODY, 30).startswith("湘潭高新区")  # boilerplate and the connective 近日 skipped
@@ -202,7 +202,7 @@ def test_tiny_ranker_trains_saves_loads(fixture_articles, tmp_path):
     d = Digester("learned", tmp_path / "digest", 20)
     for a in fixture_articles:
         out = d(a["text"])
-        assert out and out in normalise_body(a["text"]) and len(out) <= 20
+        assert out and out in normalise_text(a["text"]) and len(out) <= 20
 
 
 def test_a_seed_ensemble_averages_its_members(fixture_articles, tmp_path):

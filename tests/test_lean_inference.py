@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 import pytest
-from xinwen.inference.onnx_backend import load_session
+from xinwen.models.onnx_graph import load_session
 from xinwen.models.theme import ThemeModel
 from xinwen.models.tokenizer_file import TokenizerFile
 
@@ -31,7 +31,7 @@ def test_tokenizer_file_gives_auto_tokenizer_ids(tiny_base, tmp_path):
 
 @pytest.fixture(scope="module")
 def exported(tiny_base, labelled_files, tmp_path_factory):
-    from xinwen.inference.onnx_backend import export_onnx
+    from xinwen.models.onnx_graph import export_onnx
     from xinwen.training.theme_train import train_theme
 
     tr, dv = labelled_files

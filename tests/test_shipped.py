@@ -28,14 +28,14 @@ def test_every_article_of_the_bundled_page_gets_a_digest():
     from xinwen.inference.digest import Digester
     from xinwen.inference.segmenter import page_records
     from xinwen.inference.sources import read_pages
-    from xinwen.inference.spans import normalise_body
+    from xinwen.models.textclean import normalise_text
 
     d = Digester()
     recs = [r for p in read_pages(str(PAGE)) for r in page_records(p)]
     assert recs[-1]["title"] is None  # the untitled article gets one too
     for r in recs:
         out = d(r["text"])
-        assert 4 <= len(out) <= 30 and out in normalise_body(r["text"])
+        assert 4 <= len(out) <= 30 and out in normalise_text(r["text"])
 
 
 @needs("base_model")
@@ -62,7 +62,7 @@ def test_info_reports_what_is_bundled():
 @needs("theme_model")
 @needs("digest_model")
 def test_the_readme_run_command_on_the_bundled_page(tmp_path):
-    """`xinwen run PAGE -o OUT --report HTML`, the README's third command, through the CLI: every
+    """`xinwen run PAGE -o OUT --briefing HTML`, the README's third command, through the CLI: every
     article written with a theme and a digest, the briefing written, and the summary on one line
     (no tokenizer warning, no line wrapped at the console's width, which broke grep-able logs)."""
     from typer.testing import CliRunner
@@ -73,7 +73,7 @@ def test_the_readme_run_command_on_the_bundled_page(tmp_path):
     third = readme.split("```bash\n", 1)[1].split("```", 1)[0].splitlines()[2].split()
     assert third[0] == ".venv/bin/xinwen" and third[1:3] == ["run", "examples/hunan-daily-2022-regional-page.txt"]
     out, html = tmp_path / "articles.jsonl", tmp_path / "brief.html"
-    to = {"-o": str(out), "--report": str(html)}  # the README's own options, written under tmp_path
+    to = {"-o": str(out), "--briefing": str(html)}  # the README's own options, written under tmp_path
     assert third[3::2] == list(to)
     r = CliRunner().invoke(app, ["run", str(PAGE), *(x for flag in third[3::2] for x in (flag, to[flag]))])
     assert r.exit_code == 0, r.output

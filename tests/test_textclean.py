@@ -1,4 +1,4 @@
-from xinwen.inference.textclean import join_lines, paragraphs, repair_spacing
+from xinwen.models.textclean import join_lines, paragraphs, repair_spacing
 
 
 def test_letter_spacing_removed_between_cjk():

@@ -14,7 +14,7 @@ from xinwen.settings import file_sha256, load_labels
 
 FAST = {"bert": {"max_length": 64, "head_fraction": 0.7, "title_dropout": 0.2, "epochs": 2, "batch_size": 8,
                  "lr": 0.001, "weight_decay": 0.0, "warmup_ratio": 0.1, "patience": 2, "pos_weight_cap": 5.0},
-        "tfidf": {"ngram_min": 1, "ngram_max": 2, "max_features": 5000, "C": 10.0}}
+        "tfidf": {"ngram_min": 1, "ngram_max": 2, "max_features": 5000, "C": 10.0}, "onnx": "none"}
 
 
 def test_labels_come_from_config():
@@ -304,3 +304,49 @@ def test_long_bodies_are_cut_head_and_tail_without_a_tokenizer_warning(tiny_base
     assert len(full) > 32 and len(ids) == 31
     assert ids[1:15] == full[:14] and ids[15:-1] == full[-15:]
     assert not [m for m in handler.messages if "longer than" in m]
+
+
+def test_retraining_keeps_the_parent_s_blend_and_tfidf_half_and_writes_a_graph(tiny_base, labelled_files, tmp_path):
+    """The README's recipe: `train --init-from PARENT` on a few labels. The parent's TF-IDF half
+    (fit on all its data) and its blend weight stay unless the new data shows a clear gain, and
+    the ONNX graph is written, so the child classifies as fast as the shipped model."""
+    from xinwen.models.tfidf import TfidfThemeModel
+
+    tr, dv = labelled_files
+    recs = validate(tr, warn=lambda m: None)
+    parent = tmp_path / "parent"
+    train_theme(str(tr), str(dv), str(parent), base_model=str(tiny_base), quiet=True, overrides=FAST)
+    themes = load_labels().themes
+    y = np.array([[t in r["labels"] for t in themes] for r in recs], dtype=np.float32)
+    TfidfThemeModel(themes, FAST["tfidf"]).fit([r["title"] for r in recs], [r["text"] for r in recs], y,
+                                               [r["primary"] for r in recs]).save(parent)
+    meta = json.loads((parent / "xinwen.json").read_text())
+    meta.update(tfidf_weight=0.6, thresholds=[0.45] * 6)
+    (parent / "xinwen.json").write_text(json.dumps(meta))
+    few = tmp_path / "few.jsonl"
+    few.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs[:5]), encoding="utf-8")
+    child = tmp_path / "child"
+    train_theme(str(few), str(few), str(child), init_from=str(parent), quiet=True,
+                overrides={**FAST, "onnx": "int8", "blend_min_gain": 1.0})  # no gain can beat the parent
+    got = json.loads((child / "xinwen.json").read_text())
+    assert got["tfidf_weight"] == 0.6 and got["tfidf_from"] == "parent"
+    assert got["thresholds"] == [0.45] * 6  # five records support no theme's threshold
+    assert (child / "tfidf.safetensors").read_bytes() == (parent / "tfidf.safetensors").read_bytes()
+    assert got["onnx_file"] == "onnx/model.int8.onnx" and (child / got["onnx_file"]).is_file()
+    m = ThemeModel.from_pretrained(child)  # auto picks the graph
+    assert m.onnx is not None and m.bert is None
+    titles, texts = [r["title"] for r in recs], [r["text"] for r in recs]
+    torch_scores = ThemeModel.from_pretrained(child, backend="torch").predict_scores(titles, texts)
+    assert np.abs(m.predict_scores(titles, texts) - torch_scores).max() < 0.05
+
+
+def test_a_threshold_moves_only_where_the_data_supports_it():
+    from xinwen.models.theme_io import tune_thresholds
+
+    themes = ("a", "b")
+    scores = np.array([[0.3, 0.1]] * 12 + [[0.1, 0.3]] * 2 + [[0.05, 0.05]] * 12)
+    primary = ["a"] * 12 + ["b"] * 2 + ["other"] * 12
+    free = tune_thresholds(scores, primary, themes, "other")
+    assert free[0] < 0.3 and free[1] < 0.3  # both lowered to catch their articles
+    held = tune_thresholds(scores, primary, themes, "other", start=np.array([0.5, 0.5]), min_support=10)
+    assert held[0] < 0.3 and held[1] == 0.5  # two articles of `b` do not move its threshold

@@ -5,17 +5,12 @@ The corpus is ~60M characters: it is read as a `datasets` stream and never held 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
-_SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t\u3000]+(?=[\u3000-\u9fff\uff00-\uffef])")
-
-
-def normalise(text: str) -> str:
-    """Whitespace as the models see it: no spaces between CJK characters, one newline per paragraph."""
-    text = _SPACE_BETWEEN_CJK.sub("", text.replace("\r", ""))
-    return re.sub(r"\n\s*\n+", "\n", text).strip()
+from xinwen.models.textclean import (
+    normalise_text as normalise,  # the one whitespace rule, for corpus items too
+)
 
 
 def _loader_for(path: Path) -> tuple[str, dict]:

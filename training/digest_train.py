@@ -15,8 +15,9 @@ import numpy as np
 import yaml
 from xinwen.inference.digest import Digester, lead, textrank
 from xinwen.inference.rouge import rouge_all, rouge_l, strip_ws
-from xinwen.inference.spans import candidates, normalise_body
 from xinwen.models.digest import FEATURES, DigestRanker, span_features
+from xinwen.models.spans import candidates
+from xinwen.models.textclean import normalise_text
 from xinwen.training.corpus import iter_items
 
 from xinwen.settings import file_sha256, load_config, stable_bucket
@@ -38,7 +39,7 @@ def build_matrix(items: list[dict], max_chars: int, quiet: bool = False):
     with progress_bar(quiet) as bar:
         task = bar.add_task("features", total=len(items), info="")
         for g, it in enumerate(items):
-            body = normalise_body(it["text"])
+            body = normalise_text(it["text"])
             spans = candidates(body, max_chars)
             if spans:
                 title = strip_ws(it["title"])
@@ -83,7 +84,7 @@ def evaluate_digests(items: list[dict], methods: dict, max_chars: int = 30, quie
             for m, fn in methods.items():
                 for k, v in rouge_all(fn(it["text"]), it["title"]).items():
                     sums[m][k] += v
-            body = normalise_body(it["text"])
+            body = normalise_text(it["text"])
             spans = candidates(body, max_chars)
             best = max(spans, key=lambda s: rouge_l(s.text, strip_ws(it["title"])), default=None)
             for k, v in rouge_all(best.text if best else "", it["title"]).items():

@@ -14,9 +14,10 @@ from pathlib import Path
 from datasets import Dataset, load_dataset
 from xinwen.inference.encoding import InputError, decode_bytes
 from xinwen.inference.sources import _decode_lines, csv_rows, json_records, text_problem
+from xinwen.models.quiet import no_library_bars
 
 from xinwen.settings import Labels, load_labels
-from xinwen.ui import no_library_bars, warn
+from xinwen.ui import warn
 
 
 class DataError(ValueError):

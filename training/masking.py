@@ -7,16 +7,14 @@ word together forces it to use context instead.
 
 from __future__ import annotations
 
-import logging
-
 import torch
 
 
 def char_word_ids(text: str) -> list[int]:
     """For each character of `text`, the index of the jieba word it belongs to."""
-    import jieba  # imported here: pretraining from a pretokenized shard (e.g. on a GPU box) needs no jieba
+    from xinwen.models.quiet import quiet_jieba  # lazily: a pretokenized shard needs no jieba
 
-    jieba.setLogLevel(logging.WARNING)
+    jieba = quiet_jieba()
     ids: list[int] = []
     for w, word in enumerate(jieba.cut(text, HMM=False)):
         ids.extend([w] * len(word))

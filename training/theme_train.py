@@ -25,7 +25,7 @@ from xinwen.training.seen import write_seen
 from xinwen.training.theme_card import write_theme_card
 
 from xinwen.settings import bundled_model, file_sha256, load_config, load_labels
-from xinwen.ui import log_line, progress_bar
+from xinwen.ui import progress_bar
 from xinwen.ui import warn as ui_warn
 
 
@@ -59,7 +59,7 @@ def _load_bert(base_model: str | None, init_from: str | None, themes, random_ini
         config = AutoConfig.from_pretrained(src, local_files_only=True, **kw)
         # float32 whatever dtype the base was stored in (the shipped base is fp16 on disk)
         return AutoModelForSequenceClassification.from_config(config).float(), tok, src
-    model = load_offline(AutoModelForSequenceClassification, src, **kw)
+    model = load_offline(AutoModelForSequenceClassification, src, new_head=init_from is None, **kw)
     return model, tok, src
 
 
@@ -78,21 +78,38 @@ def _load_train(paths: str | list[str], labels, warn):
     return concatenate_datasets([load_labelled(p, labels, warn) for p in paths]), paths
 
 
-def _choose_blend(bert: np.ndarray | None, tfidf: np.ndarray, primary, themes, other, ensemble: bool):
+def _choose_blend(bert: np.ndarray | None, tfidf: np.ndarray, primary, themes, other, ensemble: bool,
+                  parent: dict | None = None, min_gain: float = 0.01, min_support: int = 10):
     """TF-IDF blend weight and per-theme thresholds, both picked for macro-F1 on `primary`.
 
     Returns (weight, thresholds, BERT-only macro-F1). With no BERT scores it is TF-IDF alone.
+    A retrained model (`parent`: the `--init-from` model's settings) keeps its parent's weight and
+    starts from its thresholds unless another weight wins by `min_gain` macro-F1: a few dozen new
+    labels tie most weights, and a tie must not drop the TF-IDF half that the parent was tuned to;
+    a theme's threshold moves only where the data has `min_support` articles of it.
     """
+    start = np.asarray(parent["thresholds"]) if parent and len(parent.get("thresholds", [])) == len(themes) else None
+    support = min_support if start is not None else 0
     if bert is None:
-        return 1.0, tune_thresholds(tfidf, primary, themes, other), float("nan")
-    w, best = 0.0, -1.0
+        return 1.0, tune_thresholds(tfidf, primary, themes, other, start=start, min_support=support), float("nan")
+
+    def f1_at(w: float) -> float:
+        s = (1 - w) * bert + w * tfidf
+        return _macro_f1(s, primary, themes, other, tune_thresholds(s, primary, themes, other, start=start,
+                                                                    min_support=support))
+
+    w, best, gain = 0.0, -1.0, 1e-4
+    if parent is not None and ensemble:
+        w, gain = float(parent.get("tfidf_weight", 0.0)), min_gain
+        best = f1_at(w)
     for cand in np.round(np.arange(0.0, 0.81, 0.1), 2) if ensemble else [0.0]:
-        s = (1 - cand) * bert + cand * tfidf
-        f = _macro_f1(s, primary, themes, other, tune_thresholds(s, primary, themes, other))
-        if f > best + 1e-4:
+        f = f1_at(float(cand))
+        if f > best + gain:
             w, best = float(cand), f
-    bert_only = _macro_f1(bert, primary, themes, other, tune_thresholds(bert, primary, themes, other))
-    return w, tune_thresholds((1 - w) * bert + w * tfidf, primary, themes, other), bert_only
+    bert_only = _macro_f1(bert, primary, themes, other, tune_thresholds(bert, primary, themes, other, start=start,
+                                                                        min_support=support))
+    return w, tune_thresholds((1 - w) * bert + w * tfidf, primary, themes, other, start=start,
+                              min_support=support), bert_only
 
 
 def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str, config: str | None = None,
@@ -127,6 +144,9 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
     t0 = time.time()
     is_bert = cfg["architecture"] != "tfidf"
     ensemble = cfg.get("ensemble_tfidf", True)
+    min_gain = float(cfg.get("blend_min_gain", 0.01))
+    min_support = int(cfg.get("threshold_min_support", 10))
+    parent = json.loads((Path(init_from) / "xinwen.json").read_text()) if init_from else None
     meta: dict = {"themes": list(themes), "architecture": cfg["architecture"]}
     history: list[dict] = []
     cv: dict | None = None
@@ -139,7 +159,8 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
                          (lambda a, b, i: _train_bert(cfg, a, b, themes, other, base_model, init_from, random_init,
                                                       quiet, select=False, label=f"fold {i}")[3:])
                          if is_bert else None)
-        w, th, bert_only = _choose_blend(cv["bert"], cv["tfidf"], train["primary"], themes, other, ensemble)
+        w, th, bert_only = _choose_blend(cv["bert"], cv["tfidf"], train["primary"], themes, other, ensemble,
+                                         parent, min_gain, min_support)
         history = cv["history"]
         # kept for re-blending or stacking later without retraining (row order = training data)
         save_file({k: np.ascontiguousarray(cv[k], dtype=np.float32) for k in ("bert", "tfidf") if cv[k] is not None},
@@ -156,7 +177,32 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
 
         save_hf_folder(model, tok, out)
     if not folds:
-        w, th, bert_only = _choose_blend(dev_bert, tfidf_dev, dev["primary"], themes, other, ensemble)
+        w, th, bert_only = _choose_blend(dev_bert, tfidf_dev, dev["primary"], themes, other, ensemble,
+                                         parent, min_gain, min_support)
+    tfidf_from = "refit"
+    if parent is not None and (parent.get("tfidf_weight", 0) > 0 or parent["architecture"] == "tfidf"):
+        # the parent's TF-IDF half learned from all its data; one refit on a few dozen new labels
+        # knows only those. It stays unless the refit wins by `min_gain` where the blend is tuned.
+        kept = TfidfThemeModel.load(Path(init_from), themes)
+        ref = train if folds else dev
+        b = cv["bert"] if folds else dev_bert
+        kept_scores = kept.predict_scores(ref["title"], ref["text"])
+        w2, th2, _ = _choose_blend(b, kept_scores, ref["primary"], themes, other, ensemble, parent, min_gain,
+                                   min_support)
+
+        def mix(t, ww):
+            return t if b is None else (1 - ww) * b + ww * t
+
+        refit_f1 = _macro_f1(mix(cv["tfidf"] if folds else tfidf_dev, w), ref["primary"], themes, other, th)
+        kept_f1 = _macro_f1(mix(kept_scores, w2), ref["primary"], themes, other, th2)
+        if refit_f1 <= kept_f1 + min_gain:
+            tfidf, w, th, tfidf_from = kept, w2, th2, "parent"
+            if dev is not None:
+                tfidf_dev = kept.predict_scores(dev["title"], dev["text"])
+    meta["tfidf_from"] = tfidf_from
+    if is_bert and ensemble and w == 0:
+        warn(f"the TF-IDF half was dropped: BERT alone scored best on {'out-of-fold scores' if folds else 'dev'} "
+             f"({len(train) if folds else len(dev)} records); set ensemble_tfidf: false to mean it")
     if is_bert:
         meta["bert_only_macro_f1"] = bert_only
     if w > 0:
@@ -172,12 +218,30 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
             "base_sha256": _weights_sha256(src), "init_from": init_from,
             "random_init": random_init, "minutes": round((time.time() - t0) / 60, 1)}
     (out / "data.json").write_text(json.dumps(data, indent=1, ensure_ascii=False))
-    write_seen(out, train, None if folds else dev, init_from if is_bert else None)  # TF-IDF refits from scratch
+    # a refit TF-IDF model starts from scratch; a BERT or a kept TF-IDF half carries what the parent saw
+    write_seen(out, train, None if folds else dev, init_from if (is_bert or tfidf_from == "parent") else None)
     metrics = _report(train, dev, dev_bert, tfidf_dev, cv, w, th, themes, other, folds)
     metrics["history"] = history
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1, ensure_ascii=False))
     write_theme_card(out, meta, data, metrics)
+    if is_bert:
+        _export_graph(out, cfg.get("onnx", "int8"), warn)
     return metrics
+
+
+def _export_graph(out: Path, how: str | None, warn) -> None:
+    """The ONNX graph a shipped model has, so a retrained one classifies as fast (seconds, not the
+    torch import's ~10 s); `onnx: none` in the config skips it."""
+    if how in (None, "none"):
+        return
+    import importlib.util
+
+    if not (importlib.util.find_spec("onnx") and importlib.util.find_spec("onnxruntime")):
+        warn(f"{out}: no ONNX graph written (install xinwen[onnx]); classify runs on torch, slower to start")
+        return
+    from xinwen.models.onnx_graph import export_onnx
+
+    export_onnx(out, None if how == "fp32" else how)
 
 
 def _report(train, dev, dev_bert, tfidf_dev, cv, w, th, themes, other, folds) -> dict:
@@ -274,8 +338,7 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
             th = tune_thresholds(scores, dev["primary"], themes, other, rounds=1)
             f1 = _macro_f1(scores, dev["primary"], themes, other, th)
             history.append({"epoch": epoch, "dev_macro_f1": round(f1, 4)})
-            bar.console.log(f"{label} epoch {epoch}: dev macro-F1 {f1:.3f}")
-            log_line(f"{label} epoch {epoch}: dev macro-F1 {f1:.3f}")
+            bar.console.print(f"{label} epoch {epoch}: dev macro-F1 {f1:.3f}", highlight=False)
             if not select:
                 continue
             if f1 > best:

@@ -32,6 +32,10 @@ class Architecture(str, Enum):
     TFIDF = "tfidf"
 
 
+class Quantize(str, Enum):
+    INT8 = "int8"
+
+
 class DigestMethod(str, Enum):
     LEARNED = "learned"
     LEAD = "lead"
@@ -42,6 +46,12 @@ def _out_suffix(value: Path | None) -> Path | None:
     """`-o` must name a format xinwen writes: checked before any work."""
     if value is not None and value.suffix.lower() not in (".jsonl", ".csv"):
         raise typer.BadParameter(f"{value}: write .jsonl or .csv (got {value.suffix or 'no extension'})")
+    return value
+
+
+def _html_suffix(value: Path | None) -> Path | None:
+    if value is not None and value.suffix.lower() not in (".html", ".htm"):
+        raise typer.BadParameter(f"{value}: the briefing is HTML; name a .html file")
     return value
 
 
@@ -74,11 +84,59 @@ def _install_usage_errors() -> None:
 
 _install_usage_errors()
 
+_TYPE_WORDS = {"str": "TEXT", "path": "PATH", "Path": "PATH", "int": "INTEGER", "float": "NUMBER",
+               "int range": "INTEGER", "float range": "NUMBER"}
+
+
+def _plain_type(label: str) -> str:
+    """Typer 0.29 writes option types as Python (`<list[Path]>`, `<str>`); help for newsroom users
+    reads as click always wrote it: `PATH`, `TEXT`, `[a|b|c]` (a repeatable option says so in its help)."""
+    inner = label.strip("<>")
+    while inner.startswith("list[") and inner.endswith("]"):
+        inner = inner[5:-1]
+    if "|" in inner:
+        return f"[{inner}]"
+    return _TYPE_WORDS.get(inner, inner.upper())
+
+
+def _install_plain_help() -> None:
+    """Usage lines `xinwen run [OPTIONS] INPUT...` rather than `{inputs}...`, and plain type names."""
+    try:
+        from typer.core import TyperArgument, TyperOption
+    except ImportError:  # another typer: its own help stays
+        return
+    if not hasattr(TyperArgument, "_usage_display_name"):
+        return
+
+    def arg_name(self) -> str:
+        if self.metavar:
+            return self.metavar
+        return self.name.upper().rstrip("S") if self.nargs != 1 else self.name.upper()  # INPUT..., not INPUTS...
+
+    def usage_name(self) -> str:
+        name = arg_name(self) + ("..." if self.nargs != 1 else "")
+        return name if self.required else f"[{name}]"
+
+    def option_type(self, ctx) -> str | None:
+        if self.metavar is not None:
+            return self.metavar
+        return None if self.is_flag else _plain_type(self.display_type(ctx))
+
+    TyperArgument._usage_display_name = usage_name
+    TyperArgument._rich_display_name = lambda self: arg_name(self) + ("..." if self.nargs != 1 else "")
+    TyperArgument.display_type_rich = lambda self, ctx: None
+    TyperOption.display_type_rich = option_type
+
+
+_install_plain_help()
+
 
 def _report_error(msg: str) -> None:
+    from rich.markup import escape
+
     from xinwen.ui import stderr
 
-    stderr.print(f"[red]error[/red] {msg}", highlight=False, soft_wrap=True)
+    stderr.print(f"[red]error[/red] {escape(msg)}", highlight=False, soft_wrap=True)  # `[...]` in a message is text
 
 
 def _one_line_errors(fn: Callable) -> Callable:
@@ -118,7 +176,9 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
 
 @app.command()
 def info(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
-    """Show the version, the bundled models, and how `--backend auto` would run the theme model."""
+    """Show the version and the bundled models.
+
+    Also says how `--backend auto` would run the theme model."""
     data = {"version": __version__, **{k: (str(bundled_model(k)) if bundled_model(k) else None) for k in BUNDLED}}
     if data["theme_model"]:
         from xinwen.models.theme import resolve_backend
@@ -144,10 +204,12 @@ def pretrain(
     resume: bool = typer.Option(False, "--resume", help="Continue from the folder's last checkpoint."),
     max_minutes: float | None = typer.Option(None, "--max-minutes", help="Stop cleanly and save after this long."),
     max_steps: int | None = typer.Option(None, "--max-steps", help="Override training.max_steps."),
-    init_from: Path | None = typer.Option(None, "--init-from", help="Start from this base's weights (same tokenizer).",
+    init_from: Path | None = typer.Option(None, "--init-from", metavar="DIR", help="Start from this base's weights (same tokenizer).",
                                           exists=True),
 ) -> None:
-    """Pretrain the xinwen base: tokenizer + small Chinese BERT (whole-word masking)."""
+    """Pretrain the base: a tokenizer and a small Chinese BERT.
+
+    Whole-word masking over the corpus; the folder works as `train --base-model`."""
     from xinwen.training.pretrain import pretrain as run
 
     over = {"training": {"init_from": str(init_from)}} if init_from else None
@@ -165,7 +227,9 @@ def pretokenize(
     fraction: float = typer.Option(1.0, "--fraction", help="Share of training items to keep (by id hash)."),
     workers: int = typer.Option(2, "--workers", help="Processes running jieba."),
 ) -> None:
-    """Tokenise + jieba-segment a corpus once into a shard for fast (GPU) pretraining."""
+    """Tokenise a corpus once into a pretraining shard.
+
+    Tokens and jieba word boundaries, so a (GPU) pretraining run does not wait on them."""
     from xinwen.training.pretokenize import pretokenize as run
 
     meta = run(corpus, out, tokenizer, config, fraction=fraction, workers=workers)
@@ -180,7 +244,9 @@ def segment(
                                     callback=_out_suffix),
     segmenter: Segmenter = SEGMENTER,
 ) -> None:
-    """Split newspaper pages into articles (title, byline, dateline, captions, clean body)."""
+    """Split newspaper pages into articles.
+
+    Each article gets kicker, title, subtitle, byline, dateline, captions and a clean body."""
     from xinwen.inference.segmenter import segment_inputs
     from xinwen.inference.writers import RecordWriter
 
@@ -206,7 +272,9 @@ def train_layout(
                                        exists=True, dir_okay=False),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bars."),
 ) -> None:
-    """Train the layout reader on simulated pages; held-out families and seeds go in its card."""
+    """Train the layout reader on simulated pages.
+
+    Held-out layout families and seeds are scored and written into the model's card."""
     from xinwen.training.layout_train import LayoutTrainConfig, train_layout_model
 
     LayoutTrainConfig.from_yaml(config)  # checked before any work
@@ -225,7 +293,9 @@ def simulate_pages(
     seed: int = typer.Option(0, "--seed", min=0, help="First seed; pages use seed … seed+n-1."),
     held_out_text: bool = typer.Option(False, "--held-out-text", help="Set text no training page carries."),
 ) -> None:
-    """Render corpus articles into simulated newspaper pages with their truth."""
+    """Render corpus articles into simulated pages.
+
+    Each page as PDF, text dumps and its truth, for training and scoring the layout reader."""
     from xinwen.training.pagesim import FAMILIES, write_pages
 
     if bad := [f for f in family if f not in FAMILIES]:
@@ -239,20 +309,23 @@ def train(
     train_file: list[Path] = typer.Option(..., "--train", exists=True,
                                           help="Labelled JSONL/CSV; repeat to add files (e.g. self-training labels)."),
     dev_file: Path | None = typer.Option(
-        None, "--dev", exists=True,
-        help="Labelled JSONL/CSV: early stopping and thresholds; with --folds, an untouched held-out set."),
+        None, "--dev", exists=True, dir_okay=False,
+        help="Labelled JSONL/CSV for early stopping and thresholds; required unless --folds "
+             "(then only scored, as an untouched held-out set)."),
     out: Path = typer.Option(..., "-o", "--out", help="Output model folder."),
     folds: int = typer.Option(0, "--folds", help="Tune blend and thresholds on k-fold out-of-fold scores, "
                               "then refit on all --train data (dev optional, only reported)."),
     config: Path | None = typer.Option(None, "--config", help="YAML config (default: configs/train.yaml)."),
-    base_model: str | None = typer.Option(None, "--base-model", help="Any local BERT-style folder."),
-    init_from: str | None = typer.Option(None, "--init-from", help="Continue from an existing theme model."),
+    base_model: str | None = typer.Option(None, "--base-model", metavar="DIR", help="Any local BERT-style folder."),
+    init_from: str | None = typer.Option(None, "--init-from", metavar="DIR", help="Continue from an existing theme model."),
     architecture: Architecture | None = typer.Option(None, "--architecture", case_sensitive=False,
                                                      help="Override: bert or tfidf."),
     random_init: bool = typer.Option(False, "--random-init", help="Same architecture as the base, untrained weights."),
     seed: int | None = typer.Option(None, "--seed", help="Override the config's seed."),
 ) -> None:
-    """Train a theme model on labelled articles (held-out metrics saved with it)."""
+    """Train a theme model on labelled articles.
+
+    Held-out metrics, seeds, config and data hashes are saved with the model."""
     from xinwen.training.theme_train import train_theme
 
     if base_model and init_from:
@@ -263,6 +336,8 @@ def train(
                              "so give a folder on disk")
     if folds < 0 or folds == 1:
         raise ValueError(f"--folds {folds}: give 0 (use --dev) or 2 and more")
+    if not folds and dev_file is None:
+        raise ValueError("--dev FILE is needed to pick the epoch, blend and thresholds (or tune them by --folds K)")
     architecture = architecture.value if architecture else None
 
     m = train_theme([str(f) for f in train_file], str(dev_file) if dev_file else None, str(out),
@@ -277,29 +352,98 @@ def train(
 def pseudo_label(
     corpus: list[Path] = typer.Option(..., "--corpus", exists=True, help="Unlabelled JSONL(.gz)/CSV news."),
     out: Path = typer.Option(..., "-o", "--out", help="Labelled JSONL to write (use with a second --train)."),
-    model: str | None = typer.Option(None, "--model", help="Teacher theme model (default: bundled)."),
+    model: str | None = typer.Option(None, "--model", metavar="DIR", help="Teacher theme model (default: bundled)."),
     exclude: list[Path] = typer.Option([], "--exclude", exists=True, help="Labelled files whose articles to skip."),
     items: int = typer.Option(20000, "--items", help="Corpus items to score."),
     min_conf: float = typer.Option(0.9, "--min-conf", help="Keep a theme call when its score is at least this."),
     per_class: int = typer.Option(400, "--per-class", help="At most this many per primary class."),
     backend: Backend = BACKEND,
 ) -> None:
-    """Self-training: label unlabelled news with a teacher model, keeping only confident calls."""
+    """Label unlabelled news with a teacher model.
+
+    Self-training: only confident calls are kept, as a second `--train` file."""
     from xinwen.training.self_training import pseudo_label as run
 
     typer.echo(json.dumps(run(corpus, out, model, exclude, items, min_conf, per_class=per_class, backend=backend.value)))
 
 
+class SuggestFormat(str, Enum):
+    JSONL = "jsonl"
+    LABELSTUDIO = "labelstudio"
+    DOCCANO = "doccano"
+
+
+@app.command()
+@_one_line_errors
+def suggest(
+    corpus: list[Path] = typer.Option(..., "--corpus", exists=True, dir_okay=False,
+                                      help="Unlabelled articles: corpus JSONL(.gz)/CSV; repeat to add files."),
+    n: int = typer.Option(..., "-n", min=1, max=100000, help="How many articles to suggest."),
+    out: Path = typer.Option(..., "-o", "--out", help="Tasks to write (.jsonl, or .json for labelstudio)."),
+    model: str | None = typer.Option(None, "--model", metavar="DIR", help="Theme model folder (default: bundled)."),
+    exclude: list[Path] = typer.Option([], "--exclude", exists=True, dir_okay=False,
+                                       help="Files whose articles never to suggest (labelled sets, earlier rounds)."),
+    fmt: SuggestFormat = typer.Option(SuggestFormat.JSONL, "--format", case_sensitive=False,
+                                      help="jsonl (xinwen records), labelstudio (task JSON) or doccano (JSONL)."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Score only the first N usable corpus articles."),
+    backend: Backend = BACKEND,
+    seed: int = typer.Option(0, "--seed", help="Seed of the clustering."),
+) -> None:
+    """Pick the articles worth labelling next.
+
+    Uncertain for the theme model, unlike each other, never seen by it; written for Label
+    Studio, doccano or as xinwen records, with the model's call as a pre-annotation."""
+    from xinwen.training.suggest import write_suggestions
+
+    want = ".json" if fmt is SuggestFormat.LABELSTUDIO else ".jsonl"
+    if out.suffix.lower() != want:
+        raise typer.BadParameter(f"{out}: --format {fmt.value} writes {want}", param_hint="-o")
+    typer.echo(json.dumps(write_suggestions(corpus, n, out, fmt.value, model, exclude, backend.value, limit, seed),
+                          ensure_ascii=False))
+
+
+@app.command("import-labels")
+@_one_line_errors
+def import_labels(
+    exports: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
+                                         help="Label Studio JSON / JSON-MIN exports or doccano JSONL."),
+    out: Path = typer.Option(..., "-o", "--out", help="Labelled JSONL for `xinwen train --train`."),
+    empty_as_other: bool = typer.Option(False, "--empty-as-other",
+                                        help="A submitted annotation with no choice means `other`."),
+) -> None:
+    """Read Label Studio or doccano exports as labels.
+
+    Writes records `xinwen train` accepts; bad tasks and annotator conflicts are listed."""
+    from xinwen.inference.writers import write_text_atomic
+    from xinwen.training.label_exchange import import_labels as run
+
+    if out.suffix.lower() != ".jsonl":
+        raise typer.BadParameter(f"{out}: write .jsonl", param_hint="-o")
+    res = run(exports, empty_as_other=empty_as_other)
+    for p in res.problems:
+        _report_error(str(p))
+    for c in res.conflicts:
+        _report_error(f"conflict {c}")
+    if res.records:
+        write_text_atomic(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in res.records))
+    typer.echo(json.dumps(res.summary()))
+    if not res.records:
+        raise typer.Exit(1)
+
+
 @app.command()
 @_one_line_errors
 def evaluate(
-    model: str | None = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
+    model: str | None = typer.Option(None, "--model", metavar="DIR", help="Theme model folder (default: bundled)."),
     data: Path = typer.Option(..., "--data", exists=True, help="Labelled JSONL/CSV."),
-    report: Path | None = typer.Option(None, "--report", help="Folder for metrics.json, report.md, PNGs."),
-    compare: str | None = typer.Option(None, "--compare", help="A second model folder, side by side."),
+    report: Path | None = typer.Option(None, "--report", file_okay=False,
+                                         help="Folder to write metrics.json, report.md and PNGs into."),
+    compare: str | None = typer.Option(None, "--compare", metavar="DIR", help="A second model folder, side by side."),
     backend: Backend = BACKEND,
 ) -> None:
-    """Score theme model(s) on labelled data: accuracy, macro-F1, per-class report, confusion."""
+    """Score theme models on labelled data.
+
+    Accuracy, macro-F1, a per-class report and the confusion matrix; `--compare` side by side."""
     from xinwen.training.evaluate import confusion_text, evaluate_model
     from xinwen.training.seen import seen_warning
     from xinwen.ui import warn
@@ -318,11 +462,13 @@ def evaluate(
 def classify(
     inputs: list[str] = typer.Argument(..., help="Article JSONL/CSV, or pages (text/PDF), dirs, globs, -."),
     out: Path | None = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: stdout).", callback=_out_suffix),
-    model: str | None = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
+    model: str | None = typer.Option(None, "--model", metavar="DIR", help="Theme model folder (default: bundled)."),
     backend: Backend = BACKEND,
     segmenter: Segmenter = SEGMENTER,
 ) -> None:
-    """Tag each article with its theme, themes over threshold, and per-theme scores."""
+    """Tag each article with its themes.
+
+    The primary theme, every theme over its threshold, and per-theme scores."""
     from xinwen.inference.pipeline import Pipeline
 
     n = Pipeline(theme_model=model, backend=backend.value, digest=False, segmenter=segmenter).process(
@@ -338,10 +484,12 @@ def summarize(
     out: Path | None = typer.Option(None, "-o", "--out", help=".jsonl or .csv (default: stdout).", callback=_out_suffix),
     max_chars: int = MAX_CHARS,
     method: DigestMethod = METHOD,
-    model: str | None = typer.Option(None, "--model", help="Digest model folder (default: bundled)."),
+    model: str | None = typer.Option(None, "--model", metavar="DIR", help="Digest model folder (default: bundled)."),
     segmenter: Segmenter = SEGMENTER,
 ) -> None:
-    """Add a headline-length extractive digest to each article."""
+    """Add a headline-length digest to each article.
+
+    An extractive span of the body, at most `--max-chars` characters."""
     from xinwen.inference.pipeline import Pipeline
 
     p = Pipeline(classify=False, digest_method=method.value, digest_model=model, max_chars=max_chars, segmenter=segmenter)
@@ -357,7 +505,9 @@ def train_digest(
     config: Path | None = typer.Option(None, "--config", help="YAML config (default: configs/digest.yaml)."),
     limit: int | None = typer.Option(None, "--limit", help="Override train_items."),
 ) -> None:
-    """Train the digest span ranker on (body, real headline) pairs."""
+    """Train the digest span ranker.
+
+    Learns from (body, real headline) pairs of the corpus."""
     from xinwen.training.digest_train import train_digest as run
 
     typer.echo(json.dumps(run([str(c) for c in corpus], str(out), str(config) if config else None, limit=limit)))
@@ -367,12 +517,15 @@ def train_digest(
 @_one_line_errors
 def evaluate_digest(
     data: Path = typer.Option(..., "--data", exists=True, help="JSONL/CSV records with title and text."),
-    report: Path | None = typer.Option(None, "--report", help="Folder for metrics.json and report.md."),
-    model: str | None = typer.Option(None, "--model", help="Digest model folder (default: bundled)."),
+    report: Path | None = typer.Option(None, "--report", file_okay=False,
+                                         help="Folder to write metrics.json and report.md into."),
+    model: str | None = typer.Option(None, "--model", metavar="DIR", help="Digest model folder (default: bundled)."),
     max_chars: int = MAX_CHARS,
     limit: int | None = typer.Option(None, "--limit", help="Score only the first N records."),
 ) -> None:
-    """Char ROUGE-1/2/L of digests vs titles, beside Lead-1, TextRank and the oracle span."""
+    """Score digests against real headlines.
+
+    Character ROUGE-1/2/L beside Lead-1, TextRank and the oracle span."""
     from xinwen.training.digest_train import evaluate_digest_file
 
     res = evaluate_digest_file(str(data), str(report) if report else None, model, max_chars, limit)
@@ -388,21 +541,24 @@ def run(
     inputs: list[str] = typer.Argument(..., help="Pages (text/PDF), article JSONL/CSV, dirs, globs."),
     out: Path = typer.Option(..., "-o", "--out", help=".jsonl or .csv; errors go to <stem>.errors.jsonl.",
                              callback=_out_suffix),
-    report: Path | None = typer.Option(None, "--report", help="Write an HTML briefing here."),
+    briefing: Path | None = typer.Option(None, "--briefing", help="Write an HTML briefing to this .html file.",
+                                         dir_okay=False, callback=_html_suffix),
     resume: bool = typer.Option(False, "--resume", help="Skip inputs already done; redo nothing."),
-    model: str | None = typer.Option(None, "--model", help="Theme model folder (default: bundled)."),
+    model: str | None = typer.Option(None, "--model", metavar="DIR", help="Theme model folder (default: bundled)."),
     backend: Backend = BACKEND,
     method: DigestMethod = METHOD,
     segmenter: Segmenter = SEGMENTER,
 ) -> None:
-    """The daily job: segment, classify and digest everything; exit 0 when anything succeeded."""
+    """The daily job: segment, classify and digest.
+
+    Resumable; errors go to OUT's errors file; exit 0 when anything succeeded."""
     from xinwen.inference.batch import locked, run_batch
     from xinwen.inference.pipeline import Pipeline
     from xinwen.ui import stderr
 
     with locked(out):  # before the models load: a second run on OUT is told at once
         pipeline = Pipeline(theme_model=model, backend=backend.value, digest_method=method.value, segmenter=segmenter)
-        s = run_batch(inputs, out, pipeline, resume, report, lock=False)
+        s = run_batch(inputs, out, pipeline, resume, briefing, lock=False)
     for e in s.error_list:
         _report_error(e["reason"])
     stderr.print(s.line(), highlight=False, soft_wrap=True)
@@ -413,16 +569,16 @@ def run(
 @app.command()
 @_one_line_errors
 def export(
-    model: str = typer.Option(..., "--model", help="BERT theme model folder."),
-    onnx: bool = typer.Option(True, "--onnx/--no-onnx", help="Write an ONNX Runtime version."),
-    quantize: str | None = typer.Option(None, "--quantize", help="int8: dynamic int8 weights."),
+    model: str = typer.Option(..., "--model", metavar="DIR", help="BERT theme model folder."),
+    quantize: Quantize | None = typer.Option(None, "--quantize", case_sensitive=False,
+                                             help="int8: dynamic int8 weights (smaller, faster on CPU)."),
 ) -> None:
-    """Export a theme model for ONNX Runtime (`--backend onnx` then uses it)."""
-    from xinwen.inference.onnx_backend import export_onnx
+    """Export a theme model for ONNX Runtime.
 
-    if not onnx:
-        raise typer.BadParameter("only --onnx export exists")
-    for p in export_onnx(model, quantize):
+    `--backend onnx` (and `auto`) then use it; `train` already does this for BERT models."""
+    from xinwen.models.onnx_graph import export_onnx
+
+    for p in export_onnx(model, quantize.value if quantize else None):
         typer.echo(str(p))
 
 
@@ -433,7 +589,9 @@ def package(
     src: Path = typer.Argument(..., exists=True, help="Trained model folder."),
     dest: Path | None = typer.Option(None, "--dest", help="Default: the bundled location in xinwen/assets."),
 ) -> None:
-    """Ship a trained model as xinwen's bundled default (base weights stored as fp16)."""
+    """Ship a trained model as the bundled default.
+
+    Base weights are stored as fp16."""
     from xinwen.packaging import folder_mb, package_model
 
     p = package_model(kind, src, dest)

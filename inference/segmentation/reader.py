@@ -30,8 +30,8 @@ from xinwen.inference.segmentation.features import (
     start_features,
 )
 from xinwen.inference.segmentation.layout import ROLES, Block, LayoutConfig, PageLayout, PageLine, Role
-from xinwen.inference.textclean import join_lines, paragraphs, repair_spacing
 from xinwen.models.forest import TreeEnsemble
+from xinwen.models.textclean import join_lines, paragraphs, repair_spacing
 
 CARD = "layout.json"
 

@@ -57,6 +57,12 @@ def repair_spacing(text: str, keep_phrase_spaces: bool = False) -> str:
     return _SPACE_CJK_RIGHT.sub("", text)
 
 
+def normalise_text(text: str) -> str:
+    """Whitespace as every model sees it, at training and at inference alike: layout spaces
+    around CJK dropped (`repair_spacing`), one line per paragraph, no blank lines."""
+    return "\n".join(x for x in (repair_spacing(p) for p in text.replace("\r", "").split("\n")) if x)
+
+
 def ends_sentence(line: str) -> bool:
     s = line.rstrip().rstrip(CLOSERS)
     return bool(s) and s[-1] in SENTENCE_END or line.rstrip().endswith(("。”", "！”", "？”", "。）"))

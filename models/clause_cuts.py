@@ -43,6 +43,9 @@ def _tagged(segment: str) -> tuple[tuple[str, str], ...]:
     """jieba's words of one over-long clause with their part of speech (the same words as
     `jieba.cut(HMM=False)`): its head and its tail are both cut from them. Imported here: the
     tagger reads jieba's whole dictionary again (0.4 s), which only digests need."""
+    from xinwen.models.quiet import quiet_jieba
+
+    quiet_jieba()
     import jieba.posseg
 
     return tuple((p.word, _flag(p.word, p.flag)) for p in jieba.posseg.cut(segment, HMM=False))

@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from xinwen.inference.clause_cuts import PAIRS, fit_words, fit_words_tail
-from xinwen.inference.textclean import repair_spacing
+from xinwen.models.clause_cuts import PAIRS, fit_words, fit_words_tail
 
 _SENT_END = re.compile(r"([。！？!?；;…]+[”’」』）)]*|\n)")
 _CLAUSE_END = re.compile(r"([，,、：:]+)")
@@ -42,10 +41,6 @@ class Span:
     reported: bool = False  # quoted speech, its attribution, or a question
     dangling: bool = False  # cut mid-phrase: `在…结束后`, `…举办的`, or inside a list
     head_cut: bool = False  # a long clause's tail, its head cut at a word boundary
-
-
-def normalise_body(text: str) -> str:
-    return "\n".join(x for x in (repair_spacing(p) for p in text.split("\n")) if x)
 
 
 def no_span(body: str, max_chars: int) -> str:
