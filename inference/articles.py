@@ -15,6 +15,7 @@ from xinwen.inference.segmentation.layout import Segmenter
 from xinwen.inference.segmenter import page_records
 from xinwen.inference.sources import (
     expand_inputs,
+    input_name,
     input_stem,
     kind_of,
     read_pages,
@@ -23,12 +24,12 @@ from xinwen.inference.sources import (
 )
 
 
-def articles_from(path: str, on_error: Callable[[str], None],
+def articles_from(path: str, on_error: Callable[[InputError], None],
                   segmenter: Segmenter = Segmenter.RULES, stem: str | None = None) -> Iterator[dict]:
     """Every article of one input; `stem` starts its ids (`unique_stems` makes them unique in a batch)."""
     try:
         if kind_of(path) == "records":
-            errs: list[str] = []
+            errs: list[InputError] = []
             stem = stem or input_stem(path)
             for rec in read_records(path, errs):
                 while errs:
@@ -43,11 +44,11 @@ def articles_from(path: str, on_error: Callable[[str], None],
                 page.stem = stem or page.stem
                 yield from page_records(page, segmenter)
     except InputError as e:
-        on_error(str(e))
+        on_error(e)
     except OSError as e:
-        on_error(f"{path}: {e.strerror or e}")
+        on_error(InputError(input_name(path), str(e.strerror or e)))
     except Exception as e:  # one bad input never stops the batch
-        on_error(f"{'stdin' if path == '-' else path}: could not be read ({type(e).__name__}: {e})")
+        on_error(InputError(input_name(path), f"could not be read ({type(e).__name__}: {e})"))
 
 
 def clean_record(rec: dict) -> dict:
@@ -64,7 +65,7 @@ def clean_record(rec: dict) -> dict:
     return rec
 
 
-def iter_articles(inputs: list[str], on_error: Callable[[str], None],
+def iter_articles(inputs: list[str], on_error: Callable[[InputError], None],
                   segmenter: Segmenter = Segmenter.RULES) -> Iterator[dict]:
     paths = list(expand_inputs(inputs))
     stems = unique_stems(paths)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xinwen.inference.articles import articles_from
+from xinwen.inference.encoding import InputError
 from xinwen.inference.pipeline import Pipeline
 from xinwen.inference.sources import expand_inputs, unique_stems
 from xinwen.inference.writers import RecordWriter, remove_stale_temps
@@ -66,16 +67,12 @@ def _run_input(path: str, stem: str, sha: str | None, before: dict, pipeline: Pi
     errs: list[dict] = []
     pages: set = set()
 
-    def on_error(msg: str) -> None:
+    def on_error(e: InputError) -> None:
         nonlocal seen_errors
         seen_errors += 1
         if seen_errors <= skip_errors:
             return  # reported by the run this one resumes
-        line = None
-        head = msg.split(": ", 1)[0]
-        if head.rsplit(":", 1)[-1].isdigit():
-            line = int(head.rsplit(":", 1)[-1])
-        errs.append({"input": path, "line": line, "reason": msg})
+        errs.append({"input": path, "line": e.line, "reason": str(e)})
 
     def flush(done: bool) -> None:
         nonlocal n_articles, n_errors
@@ -287,5 +284,5 @@ def _run(inputs: list[str], out: Path, pipeline: Pipeline, resume: bool, report:
     if report:
         from xinwen.inference.briefing import write_briefing
 
-        write_briefing(_read_out(out), _read_jsonl(err_path), report, summary.line())
+        write_briefing(_read_out(out), _read_jsonl(err_path), report, summary)
     return summary

@@ -13,22 +13,27 @@ import codecs
 
 
 class InputError(ValueError):
-    """A bad input: the message is one line naming the file (and line, where there is one)."""
+    """A bad input: which file, which line (where there is one) and why. Said as one line,
+    `path:line: reason`; kept typed so a batch records the fields without parsing its own words."""
+
+    def __init__(self, path: str, reason: str, line: int | None = None):
+        self.path, self.reason, self.line = str(path), reason, line
+        super().__init__(f"{self.path}:{line}: {reason}" if line is not None else f"{self.path}: {reason}")
 
 
 def decode_bytes(data: bytes, name: str) -> str:
     if not data.strip():
-        raise InputError(f"{name}: empty file")
+        raise InputError(name, "empty file")
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
                 return _check_text(data.decode(enc), name)
             except UnicodeDecodeError as e:
-                raise InputError(f"{name}: not valid {enc} despite its byte-order mark ({e.reason})") from None
+                raise InputError(name, f"not valid {enc} despite its byte-order mark ({e.reason})") from None
     if b"\x00" in data[:4096]:
         text = _utf16_without_bom(data)
         if text is None:
-            raise InputError(f"{name}: binary file (NUL bytes), not page text")
+            raise InputError(name, "binary file (NUL bytes), not page text")
         return _check_text(text, name)
     try:
         return _check_text(data.decode("utf-8"), name)
@@ -42,7 +47,7 @@ def decode_bytes(data: bytes, name: str) -> str:
             continue
         readings.append((_commonness(text, common), text))
     if not readings:
-        raise InputError(f"{name}: not UTF-8, UTF-16, GB18030/GBK or Big5 text")
+        raise InputError(name, "not UTF-8, UTF-16, GB18030/GBK or Big5 text")
     return _check_text(max(readings, key=lambda r: r[0])[1], name)  # a tie keeps GB18030
 
 
@@ -84,9 +89,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def _check_text(text: str, name: str) -> str:
     if not text.strip():
-        raise InputError(f"{name}: empty file")
+        raise InputError(name, "empty file")
     sample = text[:20000]
     bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t\f") or 0xE000 <= ord(c) <= 0xF8FF)
     if bad > max(3, len(sample) * 0.01):
-        raise InputError(f"{name}: looks binary (control characters), not page text")
+        raise InputError(name, "looks binary (control characters), not page text")
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -11,14 +11,17 @@ from xinwen.inference.encoding import InputError
 from xinwen.inference.lines import Line
 from xinwen.inference.pdf_layout import segment_pdf_page
 from xinwen.inference.segment import Article
+from xinwen.inference.segmentation.layout import PageLayout, PageLine
 
 HEADLINE_RATIO = 1.3
 
 
-def pdf_pages(path: str | Path, name: str | None = None) -> Iterator[tuple[list[Line], list[Article] | None]]:
-    """Yield each page's lines (font-size headline hints) and its layout-segmented articles
-    (None where the page has no headline set larger than its body text); raise InputError
-    for unreadable PDFs. A PDF without a text layer yields pages without lines (OCR reads them)."""
+def pdf_pages(path: str | Path, name: str | None = None
+              ) -> Iterator[tuple[list[Line], list[Article] | None, PageLayout]]:
+    """Yield each page's lines (font-size headline hints), its layout-segmented articles (None
+    where the page has no headline set larger than its body text) and the same lines with their
+    boxes (for the masthead); raise InputError for unreadable PDFs. A PDF without a text layer
+    yields pages without lines (OCR reads them)."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTTextBox, LTTextLine
     from pdfminer.pdfparser import PDFSyntaxError
@@ -27,9 +30,11 @@ def pdf_pages(path: str | Path, name: str | None = None) -> Iterator[tuple[list[
     try:
         pages = list(extract_pages(str(path), laparams=LAParams()))
     except (PDFSyntaxError, ValueError, TypeError, KeyError) as e:
-        raise InputError(f"{name}: not a readable PDF ({type(e).__name__})") from None
+        raise InputError(name, f"not a readable PDF ({type(e).__name__})") from None
     for page in pages:
         rows: list[tuple[str, float]] = []
+        boxed: list[PageLine] = []
+        H = page.height
         for box in page:
             if not isinstance(box, LTTextBox):
                 continue
@@ -40,6 +45,9 @@ def pdf_pages(path: str | Path, name: str | None = None) -> Iterator[tuple[list[
                 text = line.get_text().strip()
                 if text and sizes:
                     rows.append((text, statistics.median(sizes)))
+                    x0, y0, x1, y1 = line.bbox  # pdfminer's origin is the bottom left; ours the top left
+                    boxed.append(PageLine(text, x0, H - y1, x1, H - y0, statistics.median(sizes)))
         body = statistics.median([s for _, s in rows]) if rows else 0.0
         arts = segment_pdf_page(page) if rows else []
-        yield [Line(t, s >= body * HEADLINE_RATIO) for t, s in rows], (arts or None)
+        layout = PageLayout(boxed, width=page.width, height=H, source=name)
+        yield [Line(t, s >= body * HEADLINE_RATIO) for t, s in rows], (arts or None), layout

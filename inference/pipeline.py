@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from xinwen.inference.articles import chunks, iter_articles
+from xinwen.inference.encoding import InputError
 from xinwen.inference.segmentation.layout import Segmenter
 from xinwen.inference.writers import RecordWriter
 
@@ -48,7 +49,7 @@ class Pipeline:
             progress(len(recs))
         return recs
 
-    def process(self, inputs: Iterable[str], out: str | Path | None, on_error: Callable[[str], None],
+    def process(self, inputs: Iterable[str], out: str | Path | None, on_error: Callable[[InputError], None],
                 chunk_size: int = 256, quiet: bool = False) -> int:
         """Stream every article of `inputs` through the pipeline into `out` (atomic file or stdout)."""
         with progress_bar(quiet) as bar, RecordWriter(out) as w:

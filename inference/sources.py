@@ -11,13 +11,14 @@ import csv
 import glob
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from xinwen.inference.encoding import InputError, decode_bytes
-from xinwen.inference.segmentation.layout import PageLayout, PageLine, Segmenter
+from xinwen.inference.segmentation.layout import PageLayout, Segmenter
 from xinwen.inference.segmentation.ocr import IMAGE_EXT
 
 from xinwen.ui import warn as ui_warn
@@ -51,17 +52,62 @@ def expand_inputs(inputs: list[str], warn: Callable[[str], None] = ui_warn) -> I
                 names = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
                 warn(f"{raw}: left out {len(left)} file{'s' * (len(left) > 1)} neither pages (.txt, .pdf) nor "
                      f"records (.jsonl, .json, .csv): {names}; name one to read it as a page")
-            yield from (str(x) for x in one_form_per_page(
-                [x for x in files if x.suffix.lower() in PAGE_EXT | RECORD_EXT], warn))
+            kept = without_xinwen_outputs([x for x in files if x.suffix.lower() in PAGE_EXT | RECORD_EXT], raw, warn)
+            yield from (str(x) for x in one_form_per_page(kept, warn))
         elif p.exists():
             yield raw
         elif any(ch in raw for ch in "*?["):
             matches = sorted(glob.glob(raw, recursive=True))
-            yield from (m for m in matches if Path(m).is_file())
+            yield from (str(m) for m in without_xinwen_outputs([Path(m) for m in matches if Path(m).is_file()],
+                                                                raw, warn))
             if not matches:
                 yield raw  # reported as missing downstream
         else:
             yield raw
+
+
+SIDE_SUFFIXES = (".progress.jsonl", ".errors.jsonl")
+_PAGE_ARTICLE_ID = re.compile(r"#p\d+-\d+$")
+
+
+def _written_by_xinwen(rec: dict) -> bool:
+    """Fields only xinwen's writers put together: `run`'s `input` beside `source`, a page article's
+    id (`A03#p1-2`) beside `source`, or `classify`'s `themes` beside `scores`."""
+    return ({"input", "source"} <= rec.keys() or {"themes", "scores"} <= rec.keys()
+            or ("source" in rec and bool(_PAGE_ARTICLE_ID.search(str(rec.get("id") or "")))))
+
+
+def xinwen_output(path: Path) -> bool:
+    """A file some xinwen command wrote: a ledger or errors file, or records whose first record
+    carries xinwen's own fields. Only the first lines are read."""
+    if path.name.endswith(SIDE_SUFFIXES):
+        return True
+    if path.suffix.lower() not in (".jsonl", ".csv"):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = [fh.readline(1 << 20).decode("utf-8-sig", errors="replace") for _ in range(2)]
+    except OSError:
+        return False
+    if path.suffix.lower() == ".csv":
+        rows = list(csv.DictReader(io.StringIO("".join(head))))
+        return bool(rows) and _written_by_xinwen({k: v for k, v in rows[0].items() if k})
+    try:
+        rec = json.loads(head[0])
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's limit: not ours either way
+        return False
+    return isinstance(rec, dict) and _written_by_xinwen(rec)
+
+
+def without_xinwen_outputs(files: list[Path], where: str, warn: Callable[[str], None]) -> list[Path]:
+    """A folder or glob never feeds a run what an earlier run wrote into it (its articles again, its
+    ledger as `no text` errors); a file named on its own is read whatever it is."""
+    left = [f for f in files if xinwen_output(f)]
+    if left:
+        names = ", ".join(f.name for f in left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
+        warn(f"{where}: left out {len(left)} file{'s' * (len(left) > 1)} an earlier xinwen run wrote: {names}; "
+             "name one to read it anyway")
+    return [f for f in files if f not in set(left)]
 
 
 def one_form_per_page(files: list[Path], warn: Callable[[str], None]) -> list[Path]:
@@ -146,11 +192,11 @@ def _read_bytes(path: str) -> bytes:
         return _stdin_bytes()
     p = Path(path)
     if not p.exists():
-        raise InputError(f"{path}: no such file")
+        raise InputError(path, "no such file")
     if not p.is_file():  # a FIFO or a device would block the batch, a folder here is a mistake
-        raise InputError(f"{path}: not a regular file")
+        raise InputError(path, "not a regular file")
     if p.stat().st_size > MAX_BYTES:
-        raise InputError(f"{path}: {p.stat().st_size / 2**20:.0f} MB is too large for a page (limit {MAX_BYTES // 2**20} MB)")
+        raise InputError(path, f"{p.stat().st_size / 2**20:.0f} MB is too large for a page (limit {MAX_BYTES // 2**20} MB)")
     return p.read_bytes()
 
 
@@ -165,9 +211,9 @@ def read_pages(path: str, segmenter: Segmenter = Segmenter.RULES) -> Iterator[Pa
         return
     if kind_of(path) == "pdf":
         if not Path(path).exists():
-            raise InputError(f"{path}: no such file")
+            raise InputError(path, "no such file")
         if not Path(path).is_file():
-            raise InputError(f"{path}: not a regular file")
+            raise InputError(path, "not a regular file")
         any_text = False
         try:
             if Segmenter(segmenter) == Segmenter.LEARNED:
@@ -181,15 +227,15 @@ def read_pages(path: str, segmenter: Segmenter = Segmenter.RULES) -> Iterator[Pa
                 from xinwen.inference.segment import segment_lines
                 from xinwen.inference.segmentation.credits import clean_credits
 
-                for i, (lines, arts) in enumerate(pdf_pages(path), 1):
+                for i, (lines, arts, layout) in enumerate(pdf_pages(path), 1):
                     any_text = any_text or bool(lines)
                     arts = arts if arts is not None else segment_lines(lines)
-                    yield Page(path, stem, i, PageLayout([PageLine(x.text) for x in lines], source=path, page=i),
-                               [clean_credits(a) for a in arts])
+                    layout.page = i
+                    yield Page(path, stem, i, layout, [clean_credits(a) for a in arts])
         except InputError:
             raise
         except Exception as e:  # pdfminer raises many kinds (PSEOF, PDFSyntaxError, PDFPasswordIncorrect…)
-            raise InputError(f"{path}: not a readable PDF ({type(e).__name__})") from None
+            raise InputError(path, f"not a readable PDF ({type(e).__name__})") from None
         if not any_text:
             yield from _ocr_pages(path, stem, "pdf")
         return
@@ -205,9 +251,9 @@ def _ocr_pages(path: str, stem: str, kind: str) -> Iterator[Page]:
 
     if not ocr.ocr_available():
         what = "PDF has no text layer" if kind == "pdf" else "a page image"
-        raise InputError(f"{path}: {what}; {ocr.INSTALL}")
+        raise InputError(path, f"{what}; {ocr.INSTALL}")
     if not Path(path).exists():
-        raise InputError(f"{path}: no such file")
+        raise InputError(path, "no such file")
     try:
         layouts = ocr.rendered_pdf_layouts(path) if kind == "pdf" else ocr.image_layouts(path)
         found = False
@@ -215,19 +261,19 @@ def _ocr_pages(path: str, stem: str, kind: str) -> Iterator[Page]:
             found = found or bool(layout.lines)
             yield Page(path, stem, layout.page, layout)
     except ValueError as e:
-        raise InputError(f"{path}: {e}") from None
+        raise InputError(path, f"{e}") from None
     if not found:
-        raise InputError(f"{path}: no text found by OCR (blank or unreadable {'page' if kind == 'pdf' else 'image'})")
+        raise InputError(path, f"no text found by OCR (blank or unreadable {'page' if kind == 'pdf' else 'image'})")
 
 
-def _decode_lines(data: bytes, path: str, errors: list[str]) -> str:
+def _decode_lines(data: bytes, path: str, errors: list[InputError]) -> str:
     """UTF-8 line by line, so one corrupt line costs one record, not the file."""
     out = []
     for n, raw in enumerate(data.split(b"\n"), 1):
         try:
             out.append(raw.decode("utf-8"))
         except UnicodeDecodeError:
-            errors.append(f"{path}:{n}: not valid UTF-8")
+            errors.append(InputError(path, "not valid UTF-8", n))
             out.append("")
     return "\n".join(out)
 
@@ -237,7 +283,7 @@ def csv_rows(text: str, path: str) -> Iterator[tuple[int, dict]]:
     body spans lines. No `text` column is one error for the file, not one per row."""
     reader = csv.DictReader(io.StringIO(text))
     if "text" not in (reader.fieldnames or []):
-        raise InputError(f"{path}: no `text` column (columns: {', '.join(reader.fieldnames or [])})")
+        raise InputError(path, f"no `text` column (columns: {', '.join(reader.fieldnames or [])})")
     end = reader.line_num
     for row in reader:
         n, end = end + 1, reader.line_num
@@ -334,13 +380,13 @@ def _parses(line: str) -> bool:
     return True
 
 
-def read_records(path: str, errors: list[str] | None = None) -> Iterator[dict]:
+def read_records(path: str, errors: list[InputError] | None = None) -> Iterator[dict]:
     """Article records from JSONL or CSV; a bad line is reported (appended to `errors`) and skipped."""
     data = _read_bytes(path)
     errors = errors if errors is not None else []
     path = input_name(path)  # read: from here on it only names the input in messages
     if not data.strip():
-        raise InputError(f"{path}: empty file")
+        raise InputError(path, "empty file")
     try:
         text = decode_bytes(data, path)
     except InputError:
@@ -354,16 +400,16 @@ def read_records(path: str, errors: list[str] | None = None) -> Iterator[dict]:
         n = 0
         for n, row in csv_rows(text, path):
             if problem := text_problem(row):
-                errors.append(f"{path}:{n}: {problem}")
+                errors.append(InputError(path, problem, n))
                 continue
             yield {**row, "_line": n}
         if not n:
-            raise InputError(f"{path}: no records, only a header")
+            raise InputError(path, "no records, only a header")
         return
     for n, rec, problem in json_records(text):
         if rec is not None:
             problem = text_problem(rec)
         if problem:
-            errors.append(f"{path}:{n}: {problem}")
+            errors.append(InputError(path, problem, n))
             continue
         yield {**rec, "_line": n}

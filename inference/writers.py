@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-CSV_FIELDS = ["id", "input", "source", "page", "kicker", "title", "subtitle", "byline", "captions", "text",
+CSV_FIELDS = ["id", "input", "source", "page", "paper", "date", "edition", "section", "kicker", "title", "subtitle", "byline", "captions", "text",
               "theme", "themes", "scores", "digest"]
 
 

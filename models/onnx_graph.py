@@ -5,7 +5,6 @@ The digest ranker is a numpy MLP already, so only the theme network needs export
 
 from __future__ import annotations
 
-import json
 import logging
 import warnings
 from pathlib import Path
@@ -16,12 +15,12 @@ def export_onnx(model_dir: str | Path, quantize: str | None = None, opset: int =
     import torch
     from transformers import AutoModelForSequenceClassification
     from xinwen.models.bert import load_offline
+    from xinwen.models.theme_config import ThemeModelConfig
 
     model_dir = Path(model_dir)
-    meta_path = model_dir / "xinwen.json"
-    meta = json.loads(meta_path.read_text())
-    if meta["architecture"] != "bert":
-        raise ValueError(f"{model_dir}: only BERT theme models export to ONNX (this one is {meta['architecture']})")
+    cfg = ThemeModelConfig.from_dir(model_dir)
+    if cfg.architecture != "bert":
+        raise ValueError(f"{model_dir}: only BERT theme models export to ONNX (this one is {cfg.architecture})")
     model = load_offline(AutoModelForSequenceClassification, model_dir).eval()
     out = model_dir / "onnx"
     out.mkdir(exist_ok=True)
@@ -42,7 +41,7 @@ def export_onnx(model_dir: str | Path, quantize: str | None = None, opset: int =
                           dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
                                         "logits": {0: "batch"}})
     written = [fp32]
-    meta["onnx_file"] = "onnx/model.onnx"
+    cfg.onnx_file = "onnx/model.onnx"
     if quantize:
         if quantize != "int8":
             raise ValueError(f"unknown quantization {quantize!r}; only int8 is supported")
@@ -60,19 +59,19 @@ def export_onnx(model_dir: str | Path, quantize: str | None = None, opset: int =
         finally:
             root.setLevel(level)
         written.append(q)
-        meta["onnx_file"] = "onnx/model.int8.onnx"
-    meta_path.write_text(json.dumps(meta, indent=1, ensure_ascii=False))
+        cfg.onnx_file = "onnx/model.int8.onnx"
+    cfg.to_dir(model_dir)
     return written
 
 
 def load_session(model_dir: str | Path, file: str | None = None):
     import onnxruntime as ort
+    from xinwen.models.theme_config import ThemeModelConfig
 
     model_dir = Path(model_dir)
-    meta = json.loads((model_dir / "xinwen.json").read_text())
-    rel = file or meta.get("onnx_file")
+    rel = file or ThemeModelConfig.from_dir(model_dir).onnx_file
     if not rel or not (model_dir / rel).exists():
-        raise FileNotFoundError(f"{model_dir}: no ONNX export; run `xinwen export --model {model_dir} --onnx`")
+        raise FileNotFoundError(f"{model_dir}: no ONNX export; run `xinwen export --model {model_dir}`")
     opts = ort.SessionOptions()
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     return ort.InferenceSession(str(model_dir / rel), opts, providers=["CPUExecutionProvider"])

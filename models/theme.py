@@ -1,6 +1,7 @@
 """The theme classifier: `from_pretrained` over a model folder that `xinwen train` writes.
 
-A folder holds `xinwen.json` (architecture, themes, thresholds, input budget), and either
+A folder holds `xinwen.json` (`ThemeModelConfig`: architecture, themes, `other`, thresholds,
+input budget), and either
 a transformers sequence-classification model (safetensors + tokenizer) or a TF-IDF model,
 or both: a BERT whose scores are blended with TF-IDF's at a weight tuned on dev. With an
 exported ONNX graph the whole model runs on onnxruntime, `tokenizers` and numpy: torch,
@@ -10,15 +11,15 @@ transformers and scikit-learn are imported only by the torch backend and by trai
 from __future__ import annotations
 
 import importlib.util
-import json
 from pathlib import Path
 
 import numpy as np
 from xinwen.models.tfidf import TfidfThemeModel
+from xinwen.models.theme_config import ThemeModelConfig
 from xinwen.models.theme_io import decide, head_tail
 from xinwen.models.tokenizer_file import TokenizerFile
 
-from xinwen.settings import Labels, bundled_model, load_labels
+from xinwen.settings import bundled_model
 
 
 def encode(tokenizer, titles: list[str | None], texts: list[str], max_length: int, head_fraction: float) -> list[list[int]]:
@@ -66,11 +67,11 @@ def sorted_batch_scores(seqs: list[list[int]], pad_id: int, n_labels: int, logit
     return out
 
 
-def resolve_backend(path: Path, meta: dict, backend: str = "auto") -> str:
+def resolve_backend(path: Path, config: ThemeModelConfig, backend: str = "auto") -> str:
     """`auto` is the exported ONNX graph when the folder has one and onnxruntime is installed,
     else torch; TF-IDF models need neither (the answer is then moot)."""
     if backend == "auto":
-        has_graph = bool(meta.get("onnx_file")) and (path / meta["onnx_file"]).exists()
+        has_graph = bool(config.onnx_file) and (path / config.onnx_file).exists()
         backend = "onnx" if has_graph and importlib.util.find_spec("onnxruntime") else "torch"
     if backend not in ("torch", "onnx"):
         raise ValueError(f"unknown backend {backend!r}; choose auto, torch or onnx")
@@ -78,12 +79,16 @@ def resolve_backend(path: Path, meta: dict, backend: str = "auto") -> str:
 
 
 class ThemeModel:
-    def __init__(self, path: Path, meta: dict, labels: Labels, bert=None, tokenizer=None,
+    """A theme model folder, loaded: its own `ThemeModelConfig` names the themes, `other` and the
+    thresholds, so a model trained on another taxonomy classifies by its own labels."""
+
+    def __init__(self, path: Path, config: ThemeModelConfig, bert=None, tokenizer=None,
                  tfidf: TfidfThemeModel | None = None, onnx_session=None):
-        self.path, self.meta, self.labels = path, meta, labels
+        self.path, self.config = path, config
         self.bert, self.tokenizer, self.tfidf, self.onnx = bert, tokenizer, tfidf, onnx_session
-        self.thresholds = np.asarray(meta["thresholds"], dtype=np.float32)
-        self.themes = tuple(meta["themes"])
+        self.thresholds = np.asarray(config.thresholds, dtype=np.float32)
+        self.themes = config.themes
+        self.other = config.other
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, backend: str = "auto") -> ThemeModel:
@@ -92,14 +97,10 @@ class ThemeModel:
             if path is None:
                 raise FileNotFoundError("no theme model is bundled; train one with `xinwen train` and pass --model")
         path = Path(path)
-        meta_file = path / "xinwen.json"
-        if not meta_file.exists():
-            raise FileNotFoundError(f"{path}: not a xinwen theme model (no xinwen.json)")
-        meta = json.loads(meta_file.read_text())
-        labels = load_labels()
+        cfg = ThemeModelConfig.from_dir(path)
         bert = tok = tfidf = sess = None
-        backend = resolve_backend(path, meta, backend)
-        if meta["architecture"] == "bert":
+        backend = resolve_backend(path, cfg, backend)
+        if cfg.architecture == "bert":
             # ONNX Runtime and the tokenizer file alone: torch and transformers stay unimported
             # (about 6 s of a one-page run) unless the folder or the backend needs them
             tok = TokenizerFile.from_pretrained(path)
@@ -116,12 +117,12 @@ class ThemeModel:
                 from xinwen.models.bert import load_offline
 
                 bert = load_offline(AutoModelForSequenceClassification, path).eval()
-        if meta.get("tfidf_weight", 0) > 0 or meta["architecture"] == "tfidf":
-            tfidf = TfidfThemeModel.load(path, tuple(meta["themes"]))
-        return cls(path, meta, labels, bert, tok, tfidf, sess)
+        if cfg.uses_tfidf:
+            tfidf = TfidfThemeModel.load(path, cfg.themes)
+        return cls(path, cfg, bert, tok, tfidf, sess)
 
     def bert_scores(self, titles, texts, batch_size: int = 32, progress=None) -> np.ndarray:
-        seqs = encode(self.tokenizer, titles, texts, self.meta["max_length"], self.meta.get("head_fraction", 0.7))
+        seqs = encode(self.tokenizer, titles, texts, self.config.max_length, self.config.head_fraction)
         if self.onnx is not None:
             return sorted_batch_scores(seqs, self.tokenizer.pad_token_id, len(self.themes),
                                        lambda b: self.onnx.run(None, b)[0], batch_size, progress)
@@ -133,8 +134,8 @@ class ThemeModel:
                                        batch_size, progress)
 
     def predict_scores(self, titles, texts, batch_size: int = 32, progress=None) -> np.ndarray:
-        w = float(self.meta.get("tfidf_weight", 0.0))
-        if self.meta["architecture"] == "tfidf":
+        w = float(self.config.tfidf_weight)
+        if self.config.architecture == "tfidf":
             s = self.tfidf.predict_scores(titles, texts)
             if progress:
                 progress(len(texts))
@@ -148,4 +149,4 @@ class ThemeModel:
         if not texts:
             return []
         scores = self.predict_scores(titles, texts, batch_size, progress)
-        return decide(scores, self.themes, self.thresholds, self.labels.other)
+        return decide(scores, self.themes, self.thresholds, self.other)

@@ -48,7 +48,8 @@ def test_segment_jsonl_to_stdout():
     recs = [json.loads(x) for x in r.stdout.splitlines()]
     assert [x["id"] for x in recs] == [f"hunan-daily-2022-regional-page#p1-{i}" for i in range(1, 8)]
     assert recs[0]["source"] == PAGE and recs[0]["page"] == 1
-    assert set(recs[0]) == {"id", "source", "page", "kicker", "title", "subtitle", "byline", "dateline", "captions", "text"}
+    assert set(recs[0]) == {"id", "source", "page", "paper", "date", "edition", "section", "kicker", "title", "subtitle",
+                            "byline", "dateline", "captions", "text"}
 
 
 def test_segment_csv_and_bad_inputs_keep_going(tmp_path):
@@ -266,3 +267,63 @@ def test_the_same_file_name_in_two_folders_gives_ids_that_say_which(tmp_path):
     r = runner.invoke(app, ["segment", str(tmp_path / "day1"), str(tmp_path / "day2")])
     ids = [json.loads(x)["id"] for x in r.stdout.splitlines()]
     assert len(ids) == 14 and len(set(ids)) == 14 and ids[0] == "day1/A03#p1-1"
+
+
+def test_an_earlier_run_s_output_in_an_input_folder_is_left_out(tmp_path):
+    """`run pages/ -o pages/a.jsonl`, then `run pages/ -o b.jsonl`: the second reads the page only,
+    not a.jsonl (its articles again) nor its ledger (`no text`), and says so once."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "A1.txt").write_text(Path(PAGE).read_text(encoding="utf-8"), encoding="utf-8")
+    assert runner.invoke(app, ["run", str(pages), "-o", str(pages / "a.jsonl")]).exit_code == 0
+    assert runner.invoke(app, ["classify", str(pages / "A1.txt"), "-o", str(pages / "c.csv")]).exit_code == 0
+    r = runner.invoke(app, ["run", str(pages), "-o", str(tmp_path / "b.jsonl")])
+    assert r.exit_code == 0, r.output
+    assert len((tmp_path / "b.jsonl").read_text(encoding="utf-8").splitlines()) == 7
+    assert "left out 3 files an earlier xinwen run wrote: a.jsonl, a.progress.jsonl, c.csv" in r.stderr
+    assert not (tmp_path / "b.errors.jsonl").exists() or not (tmp_path / "b.errors.jsonl").read_text().strip()
+    r = runner.invoke(app, ["classify", str(pages / "a.jsonl")])  # named on its own, it is read
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 7
+
+
+def test_help_reads_as_written():
+    """Command summaries whole, usage `INPUT...` not `{inputs}...`, types PATH/TEXT not `<list[str]>`."""
+    top = runner.invoke(app, ["--help"]).stdout
+    assert "..." not in top.split("Commands:")[1]
+    for cmd in ("run", "train", "suggest", "import-labels", "evaluate", "classify", "export"):
+        text = runner.invoke(app, [cmd, "--help"]).stdout
+        assert not any(x in text for x in ("{", "<list", "<str>", "<path>", "<int>")), (cmd, text)
+    run_help = runner.invoke(app, ["run", "--help"]).stdout
+    assert "run [OPTIONS] INPUT..." in run_help and "--briefing FILE" in run_help
+    assert "required unless --folds" in " ".join(runner.invoke(app, ["train", "--help"]).stdout.split())
+    assert "--no-onnx" not in runner.invoke(app, ["export", "--help"]).stdout
+
+
+@pytest.mark.parametrize(("args", "msg"), [
+    (["run", PAGE, "-o", "o.jsonl", "--briefing", "brief.txt"], "the briefing is HTML"),
+    (["evaluate", "--data", PAGE, "--report", PAGE], "--report"),
+    (["export", "--model", ".", "--no-onnx"], "No such option"),
+    (["export", "--model", ".", "--quantize", "int4"], "--quantize"),
+])
+def test_report_briefing_and_export_options_are_checked(args, msg):
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2 and msg in r.output, r.output
+
+
+def test_stderr_carries_only_xinwen_s_lines():
+    """No jieba banner (summarize), no transformers load report (training from a base)."""
+    r = subprocess.run([sys.executable, "-m", "xinwen", "summarize", PAGE], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 7
+    assert "prefix dict" not in r.stderr and "Loading model" not in r.stderr, r.stderr
+
+
+def test_loading_a_base_for_fine_tuning_prints_no_load_report(tiny_base, capfd):
+    from transformers import AutoModelForSequenceClassification
+    from xinwen.models.bert import load_offline
+
+    load_offline(AutoModelForSequenceClassification, tiny_base, new_head=True, num_labels=6)
+    err = capfd.readouterr().err
+    assert "LOAD REPORT" not in err and "MISSING" not in err
+    with pytest.raises(ValueError, match="lack .* tensor"):  # at inference, a missing head is an error
+        load_offline(AutoModelForSequenceClassification, tiny_base, num_labels=6)

@@ -14,8 +14,6 @@ from sklearn.metrics import accuracy_score, classification_report, confusion_mat
 from xinwen.models.theme_io import decide
 from xinwen.training.seen import seen_counts, seen_warning
 
-from xinwen.settings import load_labels
-
 
 def expected_calibration_error(probs: np.ndarray, hits: np.ndarray, bins: int = 10) -> float:
     """ECE over every (article, theme) score: |accuracy − confidence| averaged over equal-width bins."""
@@ -83,14 +81,13 @@ def evaluate_model(model_dir: str | None, data_path: str, report_dir: str | None
     from xinwen.training.labelled import load_labelled
 
     labels = load_labelled(data_path)
-    themes_cfg = load_labels()
     results = {}
     for name, d in (("model", model_dir), ("compare", compare_dir)):
         if name == "compare" and not d:
             continue
         m = ThemeModel.from_pretrained(d, backend=backend)
         scores = m.predict_scores(labels["title"], labels["text"])
-        res = evaluate_scores(scores, labels, m.themes, themes_cfg.other, m.thresholds)
+        res = evaluate_scores(scores, labels, m.themes, m.other, m.thresholds)  # the model's own taxonomy
         res["model_dir"] = str(m.path)
         res["seen"] = seen_counts(m.path, labels)
         results[name] = res

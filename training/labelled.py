@@ -26,7 +26,7 @@ class DataError(ValueError):
 
 def _rows(path: Path) -> list[tuple[int, dict | None, str | None]]:
     data = path.read_bytes()
-    bad_lines: list[str] = []
+    bad_lines: list[InputError] = []
     try:
         text = decode_bytes(data, str(path))
     except InputError:
@@ -34,7 +34,7 @@ def _rows(path: Path) -> list[tuple[int, dict | None, str | None]]:
             raise DataError(f"{path}: not readable as text; nothing was trained") from None
         text = _decode_lines(data, str(path), bad_lines)  # name the lines that are not UTF-8
     if bad_lines:
-        return [(int(e.split(":")[-2]), None, "not valid UTF-8") for e in bad_lines] + \
+        return [(e.line, None, e.reason) for e in bad_lines] + \
             [r for r in json_records(text) if r[1] is not None or r[2]]
     if path.suffix.lower() == ".csv":
         try:

@@ -66,7 +66,7 @@ def pseudo_label(corpus: Iterable[str | Path], out_file: str | Path, model: str 
             titles = [it["title"] or None for it in chunk]
             texts = [normalise(it["text"]) for it in chunk]
             scores = teacher.predict_scores(titles, texts)
-            for it, text, pick in zip(chunk, texts, select(scores, teacher.themes, teacher.labels.other,
+            for it, text, pick in zip(chunk, texts, select(scores, teacher.themes, teacher.other,
                                                             min_conf, max_other)):
                 if pick and kept[pick[0]] < per_class:
                     kept[pick[0]] += 1

@@ -149,7 +149,7 @@ def suggest(corpus: Iterable[str | Path], n: int, model: str | Path | None = Non
         scores = tm.predict_scores([it["title"] or None for it in items], [it["text"] for it in items],
                                    progress=lambda k: bar.update(task, advance=k))
     picks, clusters, m = select(scores, tm.thresholds, [f"{it['title']}\n{it['text']}" for it in items], n, seed)
-    calls = decide(scores[picks], tm.themes, tm.thresholds, tm.labels.other)
+    calls = decide(scores[picks], tm.themes, tm.thresholds, tm.other)
     return [Suggestion(items[i]["id"], items[i]["title"], items[i]["text"], c["theme"], c["themes"], c["scores"],
                        round(float(m[i]), 4), int(cl), items[i]["source"])
             for i, c, cl in zip(picks, calls, clusters)]

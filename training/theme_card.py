@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from xinwen.models.theme_config import ThemeModelConfig
+
 
 def _bert_only(meta: dict) -> float:
     # models trained before out-of-fold tuning name it `bert_only_dev_macro_f1`
@@ -76,7 +78,7 @@ def comparison_rows(runs: dict[str, str | Path]) -> list[str]:
     rows = []
     for name, d in runs.items():
         m = json.loads((Path(d) / "metrics.json").read_text())
-        meta = json.loads((Path(d) / "xinwen.json").read_text())
+        meta = ThemeModelConfig.from_dir(d).to_dict()
         data = json.loads((Path(d) / "data.json").read_text())
         hist = " → ".join(f"{h['dev_macro_f1']:.3f}" for h in m.get("history", []))
         base = data.get("base_model")

@@ -19,6 +19,7 @@ from safetensors.numpy import save_file
 from sklearn.metrics import f1_score
 from xinwen.models.tfidf import TfidfThemeModel
 from xinwen.models.theme import encode, pad_batch, sorted_batch_scores
+from xinwen.models.theme_config import ThemeModelConfig
 from xinwen.models.theme_io import decide, tune_thresholds
 from xinwen.training.labelled import load_labelled, validate_all
 from xinwen.training.seen import write_seen
@@ -146,7 +147,7 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
     ensemble = cfg.get("ensemble_tfidf", True)
     min_gain = float(cfg.get("blend_min_gain", 0.01))
     min_support = int(cfg.get("threshold_min_support", 10))
-    parent = json.loads((Path(init_from) / "xinwen.json").read_text()) if init_from else None
+    parent = ThemeModelConfig.from_dir(init_from).to_dict() if init_from else None
     meta: dict = {"themes": list(themes), "architecture": cfg["architecture"]}
     history: list[dict] = []
     cv: dict | None = None
@@ -210,7 +211,14 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
     meta["tfidf_weight"] = w
     meta["tuned_on"] = f"{folds}-fold out-of-fold scores on the training data" if folds else "dev"
     meta["thresholds"] = [float(x) for x in th]
-    (out / "xinwen.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False))
+    known = {"max_length", "head_fraction", "tfidf_weight", "thresholds", "themes", "architecture"}
+    model_cfg = ThemeModelConfig(architecture=meta["architecture"], themes=themes, thresholds=meta["thresholds"],
+                                 other=other, display={c: labels.zh.get(c, c) for c in (*themes, other)},
+                                 tfidf_weight=w, max_length=meta.get("max_length"),
+                                 head_fraction=meta.get("head_fraction", 0.7),
+                                 extra={k: v for k, v in meta.items() if k not in known})
+    model_cfg.to_dir(out)
+    meta = model_cfg.to_dict()
     (out / "training_config.yaml").write_text(yaml.safe_dump(cfg, allow_unicode=True))
     data = {"train": [{"path": str(p), "sha256": file_sha256(p)} for p in train_paths], "train_records": len(train),
             "dev": {"path": str(dev_path), "sha256": file_sha256(dev_path), "records": len(dev)} if dev else None,

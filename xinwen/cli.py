@@ -131,12 +131,12 @@ def _install_plain_help() -> None:
 _install_plain_help()
 
 
-def _report_error(msg: str) -> None:
+def _report_error(msg: object) -> None:
     from rich.markup import escape
 
     from xinwen.ui import stderr
 
-    stderr.print(f"[red]error[/red] {escape(msg)}", highlight=False, soft_wrap=True)  # `[...]` in a message is text
+    stderr.print(f"[red]error[/red] {escape(str(msg))}", highlight=False, soft_wrap=True)  # `[...]` in a message is text
 
 
 def _one_line_errors(fn: Callable) -> Callable:
@@ -182,11 +182,12 @@ def info(as_json: bool = typer.Option(False, "--json", help="Machine-readable ou
     data = {"version": __version__, **{k: (str(bundled_model(k)) if bundled_model(k) else None) for k in BUNDLED}}
     if data["theme_model"]:
         from xinwen.models.theme import resolve_backend
+        from xinwen.models.theme_config import ThemeModelConfig
 
         theme = Path(data["theme_model"])
-        meta = json.loads((theme / "xinwen.json").read_text(encoding="utf-8"))
-        data["theme_backend"] = ("onnx " + meta["onnx_file"] if resolve_backend(theme, meta) == "onnx"
-                                 else "torch" if meta["architecture"] == "bert" else meta["architecture"])
+        cfg = ThemeModelConfig.from_dir(theme)
+        data["theme_backend"] = (f"onnx {cfg.onnx_file}" if resolve_backend(theme, cfg) == "onnx"
+                                 else "torch" if cfg.architecture == "bert" else cfg.architecture)
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
@@ -252,9 +253,9 @@ def segment(
 
     errors: list[str] = []
 
-    def on_error(msg: str) -> None:
-        errors.append(msg)
-        _report_error(msg)
+    def on_error(e) -> None:
+        errors.append(str(e))
+        _report_error(str(e))
 
     with RecordWriter(out) as w:
         for rec in segment_inputs(inputs, on_error, segmenter):
