@@ -7,20 +7,17 @@ reports bad ones the same way.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from itertools import islice
 
 from xinwen.inference.encoding import InputError
 from xinwen.inference.segmentation.credits import split_credits
 from xinwen.inference.segmentation.layout import Segmenter
 from xinwen.inference.segmenter import page_records
 from xinwen.inference.sources import (
-    expand_inputs,
     input_name,
     input_stem,
     kind_of,
     read_pages,
     read_records,
-    unique_stems,
 )
 
 
@@ -63,17 +60,3 @@ def clean_record(rec: dict) -> dict:
         if byline and not rec.get("byline"):
             rec["byline"] = byline
     return rec
-
-
-def iter_articles(inputs: list[str], on_error: Callable[[InputError], None],
-                  segmenter: Segmenter = Segmenter.RULES) -> Iterator[dict]:
-    paths = list(expand_inputs(inputs))
-    stems = unique_stems(paths)
-    for path in paths:
-        yield from articles_from(path, on_error, segmenter, stems[path])
-
-
-def chunks(it: Iterator[dict], size: int) -> Iterator[list[dict]]:
-    """Fixed-size chunks: memory stays flat however many inputs there are."""
-    while chunk := list(islice(it, size)):
-        yield chunk

@@ -19,7 +19,6 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xinwen.inference.articles import articles_from
 from xinwen.inference.encoding import InputError
 from xinwen.inference.pipeline import Pipeline
 from xinwen.inference.sources import expand_inputs, unique_stems
@@ -62,8 +61,7 @@ def _run_input(path: str, stem: str, sha: str | None, before: dict, pipeline: Pi
     input, and a resumed run continues inside it after the last recorded chunk."""
     skip_articles, skip_errors = before.get("articles", 0), before.get("errors", 0)
     n_articles, n_errors = skip_articles, skip_errors
-    seen_articles = seen_errors = 0
-    recs: list[dict] = []
+    seen_errors = 0
     errs: list[dict] = []
     pages: set = set()
 
@@ -74,33 +72,25 @@ def _run_input(path: str, stem: str, sha: str | None, before: dict, pipeline: Pi
             return  # reported by the run this one resumes
         errs.append({"input": path, "line": e.line, "reason": str(e)})
 
-    def flush(done: bool) -> None:
+    def record(group: list[dict], done: bool) -> None:
         nonlocal n_articles, n_errors
-        pipeline.annotate(recs)
-        for r in recs:
-            w.write(r)
+        for r in group:
+            w.write({**r, "input": path})
             pages.add(r.get("page"))
         w.flush()
         for e in errs:
             _append_jsonl(err_path, e)
-        n_articles += len(recs)
+        n_articles += len(group)
         n_errors += len(errs)
         _append_jsonl(prog_path, {"input": path, "key": input_key(path), "sha256": sha, "articles": n_articles,
                                   "errors": n_errors, "done": done})
-        summary.articles += len(recs)
+        summary.articles += len(group)
         summary.errors += len(errs)
         summary.error_list.extend(errs)
-        recs.clear()
         errs.clear()
 
-    for r in articles_from(path, on_error, pipeline.segmenter, stem):
-        seen_articles += 1
-        if seen_articles <= skip_articles:
-            continue
-        recs.append({**r, "input": path})
-        if len(recs) >= group_size:
-            flush(False)
-    flush(True)
+    for group, done in pipeline.groups(path, stem, on_error, group_size, skip=skip_articles):
+        record(group, done)
     summary.pages += len(pages - {None})
 
 

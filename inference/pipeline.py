@@ -6,12 +6,13 @@ the theme model sees length-sorted batches across a whole chunk.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from xinwen.inference.articles import chunks, iter_articles
+from xinwen.inference.articles import articles_from
 from xinwen.inference.encoding import InputError
 from xinwen.inference.segmentation.layout import Segmenter
+from xinwen.inference.sources import expand_inputs, unique_stems
 from xinwen.inference.writers import RecordWriter
 
 from xinwen.ui import progress_bar
@@ -49,12 +50,32 @@ class Pipeline:
             progress(len(recs))
         return recs
 
+    def groups(self, path: str, stem: str, on_error: Callable[[InputError], None], size: int,
+               skip: int = 0) -> Iterator[tuple[list[dict], bool]]:
+        """The one loop every command runs: one input's articles, `size` at a time, annotated,
+        each group with whether the input is finished (the last group, possibly empty). The first
+        `skip` articles (done by a run this one resumes) are read but not annotated."""
+        group: list[dict] = []
+        for n, r in enumerate(articles_from(path, on_error, self.segmenter, stem), 1):
+            if n <= skip:
+                continue
+            group.append(r)
+            if len(group) >= size:
+                yield self.annotate(group), False
+                group = []
+        yield self.annotate(group), True
+
     def process(self, inputs: Iterable[str], out: str | Path | None, on_error: Callable[[InputError], None],
                 chunk_size: int = 256, quiet: bool = False) -> int:
-        """Stream every article of `inputs` through the pipeline into `out` (atomic file or stdout)."""
+        """Every article of `inputs` through the pipeline into `out` (atomic file, or stdout):
+        `classify` and `summarize`. `run` adds the ledger, the errors file and resume (batch.py)."""
+        paths = list(expand_inputs(list(inputs)))
+        stems = unique_stems(paths)
         with progress_bar(quiet) as bar, RecordWriter(out) as w:
             task = bar.add_task("articles", total=None, info="")
-            for chunk in chunks(iter_articles(list(inputs), on_error, self.segmenter), chunk_size):
-                for r in self.annotate(chunk, lambda n: bar.update(task, advance=n)):
-                    w.write(r)
+            for path in paths:
+                for group, _ in self.groups(path, stems[path], on_error, chunk_size):
+                    for r in group:
+                        w.write(r)
+                    bar.update(task, advance=len(group))
         return w.count

@@ -4,7 +4,7 @@ Two views of an article: character 1–3-grams, which need no word list and surv
 segmentation noise, and (`word_ngram_max` > 0) jieba word n-grams, which keep terms such as
 `电信诈骗` or `招聘会` whole where character trigrams cut them. Measured on 4-fold out-of-fold
 scores over all 2,624 labelled articles, words lift the blend's nested macro-F1 by about half
-a point (the TF-IDF table in reports/theme_experiments.md; `benchmarks/theme_tfidf.py` remakes it).
+a point (the TF-IDF table in docs/experiments/theme_experiments.md; `experiments/theme_tfidf.py` remakes it).
 
 `objective: multinomial` fits one softmax over the six themes and `other` on the primary label;
 `ovr` one logistic regression per theme on the multi-label targets. The task's decision is a
@@ -32,7 +32,7 @@ from xinwen.models.tfidf_features import NgramTfidf, words
 from xinwen.models.theme_io import article_text
 
 # view name → (prefix of its saved vocabulary and idf, reads the headline alone)
-_SAVED = {"char": ("", False), "word": ("word_", False), "title": ("title_", True)}
+_SAVED = {"char": ("", False), "word": ("word_", False)}
 
 
 def _view_specs(cfg: dict) -> dict[str, tuple[str, tuple[int, int], int | None]]:
@@ -40,8 +40,8 @@ def _view_specs(cfg: dict) -> dict[str, tuple[str, tuple[int, int], int | None]]
     specs = {"char": ("char", (cfg.get("ngram_min", 1), cfg.get("ngram_max", 3)), cfg.get("max_features", 200000))}
     if int(cfg.get("word_ngram_max", 0)):
         specs["word"] = ("word", (1, int(cfg["word_ngram_max"])), cfg.get("word_max_features", 200000))
-    if cfg.get("title_view"):  # the headline's character n-grams on their own: what an article is *for*
-        specs["title"] = ("char", (1, 3), None)
+    if cfg.get("title_view"):
+        raise ValueError("tfidf.title_view was an experiment and is gone (docs/experiments/theme_experiments.md)")
     return specs
 
 

@@ -327,3 +327,15 @@ def test_loading_a_base_for_fine_tuning_prints_no_load_report(tiny_base, capfd):
     assert "LOAD REPORT" not in err and "MISSING" not in err
     with pytest.raises(ValueError, match="lack .* tensor"):  # at inference, a missing head is an error
         load_offline(AutoModelForSequenceClassification, tiny_base, num_labels=6)
+
+
+def test_a_training_config_with_an_unknown_key_or_bad_value_is_refused(labelled_files, tmp_path):
+    tr, dv = labelled_files
+    for text, msg in (("bert:\n  lerning_rate: 0.1\n", "unknown key 'bert.lerning_rate'"),
+                      ("architecture: BERT\n", "architecture is 'BERT'; choose bert, tfidf"),
+                      ("seed: thirteen\n", "seed is 'thirteen', not int")):
+        cfg = tmp_path / "c.yaml"
+        cfg.write_text(text, encoding="utf-8")
+        r = runner.invoke(app, ["train", "--train", str(tr), "--dev", str(dv), "-o", str(tmp_path / "m"),
+                                "--config", str(cfg)])
+        assert r.exit_code == 2 and msg in r.stderr and not (tmp_path / "m").exists(), r.stderr

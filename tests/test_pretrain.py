@@ -57,10 +57,12 @@ def test_loss_falls_and_folder_loads(corpus, tmp_path):
     assert sum(losses[-5:]) / 5 < sum(losses[:5]) / 5
     model = AutoModelForMaskedLM.from_pretrained(str(out), local_files_only=True)
     tok = AutoTokenizer.from_pretrained(str(out), local_files_only=True)
-    assert tok.tokenize("高新区2025年") == ["高", "新", "区", "2025", "年"] or "高" in tok.tokenize("高新区")
+    toks = tok.tokenize("高新区2025年")
+    assert toks[:3] == ["高", "新", "区"] and toks[-1] == "年"  # one token per Chinese character, digits apart
     assert model.config.num_hidden_layers == 1
     assert (out / "metrics.json").exists() and (out / "README.md").exists() and (out / "loss_curve.png").exists()
-    assert 0.0 <= m["heldout"]["acc_char"] <= 1.0
+    # 40 steps already beat a uniform guess over the vocabulary on held-out text
+    assert m["heldout"]["ppl_char"] < tok.vocab_size
 
 
 def test_resume_continues_step_count(corpus, tmp_path):

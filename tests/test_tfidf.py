@@ -29,7 +29,6 @@ def _data():
     {"objective": "ovr", "ngram_max": 2},
     {"objective": "multinomial", "ngram_max": 2},
     {"objective": "multinomial", "ngram_max": 2, "word_ngram_max": 2},
-    {"objective": "multinomial", "ngram_max": 2, "title_view": True},
 ])
 def test_fits_saves_and_loads_the_same_scores(cfg, tmp_path):
     titles, texts, primary, y = _data()
@@ -47,7 +46,6 @@ def test_fits_saves_and_loads_the_same_scores(cfg, tmp_path):
     assert not list(tmp_path.glob("*.pkl"))
     meta = json.loads((tmp_path / "tfidf_vocab.json").read_text())
     assert ("word_vocabulary" in meta) == bool(cfg.get("word_ngram_max"))
-    assert ("title_vocabulary" in meta) == bool(cfg.get("title_view"))
     again = TfidfThemeModel.load(tmp_path, THEMES).predict_scores(titles, [t + " " for t in texts])
     np.testing.assert_allclose(again, s, rtol=1e-5, atol=1e-6)
 
@@ -69,11 +67,3 @@ def test_multinomial_needs_primary_and_tolerates_an_absent_class():
     assert m.predict_scores(titles, texts)[:, THEMES.index("jobs")].max() < 1e-6
 
 
-def test_title_view_reads_the_headline_alone():
-    titles, texts, primary, y = _data()
-    m = TfidfThemeModel(THEMES, {"objective": "multinomial", "title_view": True}).fit(titles, texts, y, primary)
-    assert "招聘会" in m.views["title"].vocabulary and "简历" not in m.views["title"].vocabulary  # a body-only word
-    # the same body under another headline scores differently: the title view is not the body's
-    a, b = m.predict_scores(["交警整治酒驾", "春风行动招聘会举行"], [texts[0], texts[0]])
-    assert not np.allclose(a, b)
-    assert m.predict_scores([None], [texts[0]]).shape == (1, len(THEMES))  # an untitled article

@@ -1,4 +1,4 @@
-"""Labelled theme data: validated line by line, then loaded with `datasets`.
+"""Labelled theme data: validated line by line into a `LabelledSet`.
 
 Training refuses to start on a bad file rather than silently dropping records: every
 problem is reported as `file:line: problem`, all at once, so a user fixes them in one pass.
@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from datasets import Dataset, load_dataset
 from xinwen.inference.encoding import InputError, decode_bytes
 from xinwen.inference.sources import _decode_lines, csv_rows, json_records, text_problem
-from xinwen.models.quiet import no_library_bars
 
 from xinwen.settings import Labels, load_labels
 from xinwen.ui import warn
@@ -134,15 +133,29 @@ def validate_all(paths: list[str | Path], labels: Labels | None = None, warn: Ca
         raise DataError(_listing(problems))
 
 
-def load_labelled(path: str | Path, labels: Labels | None = None, warn: Callable[[str], None] = warn) -> Dataset:
-    """Validate, then load through the standard `datasets` JSON/CSV loader."""
-    records = validate(path, labels, warn)
-    kind = "csv" if str(path).lower().endswith(".csv") else "json"
-    with no_library_bars():
-        ds = load_dataset(kind, data_files=str(path), split="train")
-    keep = {"id", "title", "text", "primary", "labels"}
-    ds = ds.remove_columns([c for c in ds.column_names if c not in keep])
-    if len(ds) != len(records):
-        raise DataError(f"{path}: the datasets loader read {len(ds)} rows but {len(records)} records validated")
-    # normalised fields (label lists, `other` dropped, fallbacks) come from validation, row for row
-    return Dataset.from_list(records)
+@dataclass(frozen=True)
+class LabelledSet:
+    """Validated labelled records, read by column (`ds["text"]`) as training reads them.
+
+    Each record was checked line by line by `validate`, which a generic loader cannot do (it
+    names no lines and would drop or coerce bad rows), so the records are the dataset."""
+
+    records: tuple[dict, ...]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, column: str) -> list:
+        return [r[column] for r in self.records]
+
+    def select(self, indices) -> LabelledSet:
+        return LabelledSet(tuple(self.records[int(i)] for i in indices))
+
+    @classmethod
+    def concat(cls, sets: list[LabelledSet]) -> LabelledSet:
+        return cls(tuple(r for s in sets for r in s.records))
+
+
+def load_labelled(path: str | Path, labels: Labels | None = None, warn: Callable[[str], None] = warn) -> LabelledSet:
+    """`{id, title, text, primary, labels}` records of one file, validated (`DataError` lists every problem)."""
+    return LabelledSet(tuple(validate(path, labels, warn)))

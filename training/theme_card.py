@@ -16,12 +16,6 @@ def _row(name: str, m: dict) -> str:
     return f"| {name} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} | {m['micro_f1_multilabel']:.3f} |"
 
 
-def _loss(meta: dict) -> str:
-    lam = meta.get("primary_loss")
-    return (f"\nLoss: binary cross-entropy plus {lam:g} × the primary label's cross-entropy over the six logits and a"
-            " fixed 0 for `other`." if lam else "")
-
-
 def write_theme_card(out: Path, meta: dict, data: dict, metrics: dict) -> None:
     hist = ", ".join(f"{h['epoch']}: {h['dev_macro_f1']:.3f}" for h in metrics.get("history", []))
     comparison = metrics.get("comparison_md", "")
@@ -50,7 +44,7 @@ def write_theme_card(out: Path, meta: dict, data: dict, metrics: dict) -> None:
 
 Architecture: **{meta['architecture']}**{f" (BERT from `{meta.get('base_model')}`)" if meta.get('base_model') else ''};
 TF-IDF blend weight {meta.get('tfidf_weight', 0):.1f}. Multi-label sigmoid head over
-{', '.join(meta['themes'])}; primary = best theme over its threshold, else `other`.{_loss(meta)}
+{', '.join(meta['themes'])}; primary = best theme over its threshold, else `other`.
 Thresholds: {', '.join(f"{t} {x:.2f}" for t, x in zip(meta['themes'], meta['thresholds']))}.
 Blend weight and thresholds tuned on: {tuned}.
 

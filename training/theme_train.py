@@ -21,11 +21,11 @@ from xinwen.models.tfidf import TfidfThemeModel
 from xinwen.models.theme import encode, pad_batch, sorted_batch_scores
 from xinwen.models.theme_config import ThemeModelConfig
 from xinwen.models.theme_io import decide, tune_thresholds
-from xinwen.training.labelled import load_labelled, validate_all
+from xinwen.training.labelled import LabelledSet, load_labelled, validate_all
 from xinwen.training.seen import write_seen
 from xinwen.training.theme_card import write_theme_card
 
-from xinwen.settings import bundled_model, file_sha256, load_config, load_labels
+from xinwen.settings import bundled_model, check_config, file_sha256, load_config, load_labels
 from xinwen.ui import progress_bar
 from xinwen.ui import warn as ui_warn
 
@@ -73,10 +73,8 @@ def _weights_sha256(src) -> str | None:
 
 def _load_train(paths: str | list[str], labels, warn):
     """One or several labelled files (e.g. gold + self-training labels) as one dataset."""
-    from datasets import concatenate_datasets
-
     paths = [paths] if isinstance(paths, str | Path) else list(paths)
-    return concatenate_datasets([load_labelled(p, labels, warn) for p in paths]), paths
+    return LabelledSet.concat([load_labelled(p, labels, warn) for p in paths]), paths
 
 
 def _choose_blend(bert: np.ndarray | None, tfidf: np.ndarray, primary, themes, other, ensemble: bool,
@@ -113,6 +111,18 @@ def _choose_blend(bert: np.ndarray | None, tfidf: np.ndarray, primary, themes, o
                               min_support=support), bert_only
 
 
+NUM = (int, float)
+TRAIN_SCHEMA = {
+    "seed": int, "architecture": ("bert", "tfidf"), "ensemble_tfidf": bool, "blend_min_gain": NUM,
+    "threshold_min_support": int, "onnx": ("int8", "fp32", "none"),
+    "bert": {"max_length": int, "head_fraction": NUM, "title_dropout": NUM, "epochs": int, "batch_size": int,
+             "lr": NUM, "weight_decay": NUM, "warmup_ratio": NUM, "patience": int, "pos_weight_cap": NUM,
+             "device": str, "seed": int},
+    "tfidf": {"ngram_min": int, "ngram_max": int, "max_features": int, "word_ngram_max": int,
+              "word_max_features": int, "objective": ("multinomial", "ovr"), "C": NUM},
+}
+
+
 def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str, config: str | None = None,
                 base_model: str | None = None, init_from: str | None = None, random_init: bool = False,
                 quiet: bool = False, overrides: dict | None = None, folds: int = 0) -> dict:
@@ -127,6 +137,7 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
     cfg = load_config(config, "train")
     for k, v in (overrides or {}).items():
         cfg[k] = {**cfg.get(k, {}), **v} if isinstance(v, dict) else v
+    check_config(cfg, TRAIN_SCHEMA, str(config or "configs/train.yaml"))
     if not folds and not dev_path:
         raise ValueError("give a dev file, or --folds to tune on out-of-fold scores")
     labels = load_labels()
@@ -172,8 +183,7 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
         model, tok, src, dev_bert, fit_history = _train_bert(cfg, train, dev, themes, other, base_model, init_from,
                                                              random_init, quiet, select=not folds)
         history = history or fit_history
-        meta.update(max_length=cfg["bert"]["max_length"], head_fraction=cfg["bert"]["head_fraction"], base_model=src,
-                    primary_loss=float(cfg["bert"].get("primary_loss", 0.0)))
+        meta.update(max_length=cfg["bert"]["max_length"], head_fraction=cfg["bert"]["head_fraction"], base_model=src)
         from xinwen.models.bert import save_hf_folder
 
         save_hf_folder(model, tok, out)
@@ -303,12 +313,6 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
     pos = y.sum(0).clamp_min(1.0)
     pos_weight = ((len(y) - pos) / pos).clamp(max=bc["pos_weight_cap"])
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight)
-    # `primary_loss` λ adds λ × cross-entropy of the primary label over the six logits and a fixed
-    # 0 for `other`: the themes must outbid `other` and each other for the one primary decision,
-    # as in the TF-IDF half's softmax, while the head stays six sigmoids
-    lam = float(bc.get("primary_loss", 0.0))
-    prim = (torch.tensor([themes.index(p) if p in themes else len(themes) for p in train["primary"]], device=device)
-            if lam else None)
     full = encode(tok, train["title"], train["text"], bc["max_length"], bc["head_fraction"])
     notitle = encode(tok, [None] * len(train), train["text"], bc["max_length"], bc["head_fraction"])
     dev_seqs = encode(tok, dev["title"], dev["text"], bc["max_length"], bc["head_fraction"]) if dev else None
@@ -332,8 +336,6 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
                 b = {k: torch.from_numpy(v).to(device) for k, v in pad_batch(seqs, tok.pad_token_id).items()}
                 logits = model(**b).logits
                 loss = loss_fn(logits, y[bidx])
-                if lam:
-                    loss = loss + lam * primary_ce(logits, prim[bidx])
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                 opt.step()
@@ -359,12 +361,6 @@ def _train_bert(cfg, train, dev, themes, other, base_model, init_from, random_in
         model.load_state_dict(best_state)
         scores = best_scores
     return model.cpu(), tok, src, scores, history
-
-
-def primary_ce(logits: torch.Tensor, primary: torch.Tensor) -> torch.Tensor:
-    """Cross-entropy of the primary label (a theme's index, or len(themes) for `other`) over the
-    theme logits and a fixed 0 logit for `other`: sigmoid(z) > 0.5 exactly when a theme outbids it."""
-    return torch.nn.functional.cross_entropy(torch.cat([logits, logits.new_zeros(len(logits), 1)], dim=1), primary)
 
 
 def _device(name: str) -> torch.device:

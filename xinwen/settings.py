@@ -81,3 +81,24 @@ def file_sha256(path: str | Path) -> str:
 def stable_bucket(key: str, n: int) -> int:
     """Deterministic hash bucket (unlike hash()), used for held-out splits of streamed data."""
     return int(hashlib.md5(key.encode("utf-8")).hexdigest()[:8], 16) % n
+
+
+def check_config(data: dict[str, Any], schema: dict[str, Any], where: str, prefix: str = "") -> dict[str, Any]:
+    """Refuse unknown keys and values of the wrong type, naming the file and the key, so a typo
+    (`lerning_rate`) fails before training rather than being silently ignored. `schema` maps each
+    key to a type, a tuple of allowed values, or a nested schema dict."""
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if key not in schema:
+            raise ValueError(f"{where}: unknown key {name!r}; known here: {', '.join(sorted(schema))}")
+        want = schema[key]
+        if isinstance(want, dict):
+            if not isinstance(value, dict):
+                raise ValueError(f"{where}: {name} must be a mapping")
+            check_config(value, want, where, f"{name}.")
+        elif isinstance(want, tuple) and not isinstance(want[0], type):
+            if value not in want:
+                raise ValueError(f"{where}: {name} is {value!r}; choose {', '.join(map(str, want))}")
+        elif not isinstance(value, want) or (isinstance(value, bool) and want in (int, float, (int, float))):
+            raise ValueError(f"{where}: {name} is {value!r}, not {getattr(want, '__name__', want)}")
+    return data

@@ -7,15 +7,15 @@
 # Each variant is `xinwen train --folds 4` on train + dev (seed 13: the shipped run's folds), run
 # side by side on the one GPU. The box has no jieba, so its TF-IDF halves use characters alone;
 # they are thrown away: blends are re-scored here with the shipped TF-IDF half's out-of-fold scores
-# (`benchmarks/theme_nested.py --tfidf-from xinwen/assets/theme`, which also scores `A+B` means). What comes back: every run's
+# (`experiments/theme_nested.py --tfidf-from xinwen/assets/theme`, which also scores `A+B` means). What comes back: every run's
 # small files and out-of-fold scores, and the full-data BERT refits of the best runs (fp16).
 #
 #   cp xinwen/assets/theme/cv_scores.safetensors .carry/themes/   # the shipped TF-IDF's OOF scores
-#   (device, carry .carry/themes .carry/whl) bash scripts/gpu_theme_round2.sh      # SUBSET=40 QUICK=1 PY=.venv/bin/python: CPU rehearsal
+#   (device, carry .carry/themes .carry/whl) bash experiments/gpu/gpu_theme_round2.sh      # SUBSET=40 QUICK=1 PY=.venv/bin/python: CPU rehearsal
 set -uo pipefail
 T0=$(date +%s)
 OUT=${OUT:-/tmp/out}; DEADLINE=${DEADLINE:-420}; SUBSET=${SUBSET:-0}
-source scripts/gpu_round_lib.sh  # setup, el, variant; leaves us in /tmp/xw
+source experiments/gpu/gpu_round_lib.sh  # setup, el, variant; leaves us in /tmp/xw
 export OMP_NUM_THREADS=2
 echo "[$(el)s] setup done"
 B="$ROOT/xinwen/assets/base"

@@ -4,7 +4,7 @@ A base pretrained on 128-token windows never trained its position embeddings pas
 theme model reads 256 tokens: this shows how much of the window the base itself understands.
 The same masked tokens for every base named, so their rows compare.
 
-    python benchmarks/base_positions.py xinwen/assets/base [OTHER_BASE ...] [--data dev.jsonl]
+    python experiments/base_positions.py xinwen/assets/base [OTHER_BASE ...] [--data dev.jsonl]
 """
 
 from __future__ import annotations

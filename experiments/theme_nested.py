@@ -3,7 +3,7 @@ saved (`cv_scores.safetensors`): the blend weight and thresholds tuned on all of
 (optimistic), and re-tuned inside outer folds, each outer fold scored by choices it never saw.
 Compares recipes on the same articles without retraining anything.
 
-    python benchmarks/theme_nested.py runs/theme_all runs/theme_all256 \
+    python experiments/theme_nested.py runs/theme_all runs/theme_all256 \
         --data ../shared/data/themes/train.jsonl --data ../shared/data/themes/dev.jsonl
 
 `A+B` scores the mean of two runs' BERT scores (an ensemble of BERTs, same folds); `--tfidf-from

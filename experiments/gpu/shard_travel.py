@@ -4,8 +4,8 @@ The shard's int16 token ids hold ~6 bits a token and xz gets little more out of 
 per-token word-start flags shrink eight-fold as bits. `--fraction` keeps a random share of the
 training windows (all held-out windows stay) when the box's upload limit is tighter still.
 
-    python scripts/shard_travel.py pack runs/shard .carry/shard.xw --fraction 1.0
-    (device) python scripts/shard_travel.py unpack .carry/shard.xw /tmp/shard
+    python experiments/gpu/shard_travel.py pack runs/shard .carry/shard.xw --fraction 1.0
+    (device) python experiments/gpu/shard_travel.py unpack .carry/shard.xw /tmp/shard
 """
 
 from __future__ import annotations

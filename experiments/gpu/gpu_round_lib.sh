@@ -1,4 +1,4 @@
-# Sourced by the lent-GPU theme rounds (scripts/gpu_theme_round*.sh): unpacks the carried wheels
+# Sourced by the lent-GPU theme rounds (experiments/gpu/gpu_theme_round*.sh): unpacks the carried wheels
 # and labelled files, installs the datasets stand-in where the box's pyarrow refuses the real
 # package, and defines `variant NAME JSON BASE`, one `xinwen train --folds 4` on train + dev with
 # JSON overrides of configs/train.yaml, stopped at $DEADLINE seconds into the call.
@@ -6,19 +6,12 @@
 el() { echo $(( $(date +%s) - T0 )); }
 W=/tmp/xw; rm -rf $W; mkdir -p "$OUT" $W/logs $W/themes $W/pack
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target $W/site .carry/whl/*.whl 2>&1 | tail -2
-source scripts/device_site.sh $W/site  # leaves us in $W
+source experiments/gpu/device_site.sh $W/site  # leaves us in $W
 for f in train dev; do xz -dc "$ROOT/.carry/themes/$f.jsonl.xz" > $W/themes/$f.jsonl; done
 if [ "$SUBSET" -gt 0 ]; then  # a quick rehearsal on CPU
   for f in train dev; do head -n "$SUBSET" $W/themes/$f.jsonl > $W/t && mv $W/t $W/themes/$f.jsonl; done
   mkdir -p $W/site/jieba && echo 'raise ImportError("no jieba on the box")' > $W/site/jieba/__init__.py
 fi
-# the box's pyarrow may be too old for the carried datasets wheel: then a minimal stand-in that
-# serves the same rows (load_labelled validates every record itself and builds from that list)
-if [ -n "${FORCE_STANDIN:-}" ] || ! $PY -c "import datasets; datasets.load_dataset('json', data_files='$W/themes/dev.jsonl', split='train')" > $W/logs/datasets.log 2>&1; then
-  echo "datasets unusable here (see logs/datasets.log): stand-in"; rm -rf $W/site/datasets $W/site/datasets-*
-  mkdir -p $W/site/datasets && cp "$ROOT/scripts/datasets_standin.py" $W/site/datasets/__init__.py
-fi
-
 variant() {  # name, JSON overrides of configs/train.yaml, base folder
   $PY - "$1" "$2" <<'PY'
 import json, os, sys, yaml

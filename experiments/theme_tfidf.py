@@ -4,9 +4,9 @@ BERT (minutes instead of an hour). Figures as in `theme_nested.py`. With `--held
 variant is also fit on all of `--data`, its thresholds tuned on its own out-of-fold scores, and
 scored once on FILE (TF-IDF alone; BERT scores are used only when `--data` is what the run saw).
 
-    python benchmarks/theme_tfidf.py xinwen/assets/theme \\
+    python experiments/theme_tfidf.py xinwen/assets/theme \\
         --data ../shared/data/themes/train.jsonl --data ../shared/data/themes/dev.jsonl
-    python benchmarks/theme_tfidf.py xinwen/assets/theme \\
+    python experiments/theme_tfidf.py xinwen/assets/theme \\
         --data ../shared/data/themes/train.jsonl --heldout ../shared/data/themes/dev.jsonl
 """
 

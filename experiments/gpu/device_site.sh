@@ -1,6 +1,6 @@
 # Sourced by the lent-GPU scripts: xinwen importable on a box with torch/transformers but no
 # package index, from an import tree that maps the repo's folders the way pyproject.toml does.
-#   source scripts/device_site.sh SITE_DIR    # sets ROOT, PY, PYTHONPATH; leaves you in SITE_DIR/..
+#   source experiments/gpu/device_site.sh SITE_DIR    # sets ROOT, PY, PYTHONPATH; leaves you in SITE_DIR/..
 export PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false
 ROOT=$(pwd); export ROOT
 PY=${PY:-python3}

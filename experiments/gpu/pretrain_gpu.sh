@@ -4,8 +4,8 @@
 #
 #   xinwen pretokenize --corpus ../shared/data/corpus/news.jsonl.gz --tokenizer xinwen/assets/base -o runs/shard
 #   tar -C runs -cf - shard | xz -T2 -6 > .carry/shard.tar.xz        # .carry/ is git-ignored
-#   (device) MINUTES=6 bash scripts/pretrain_gpu.sh                    # stage 1: whole-word masking
-#   (device) MINUTES=3 INIT=.carry/run_a VARIANT_A=... bash scripts/pretrain_gpu.sh   # stage 2: mixed masking
+#   (device) MINUTES=6 bash experiments/gpu/pretrain_gpu.sh                    # stage 1: whole-word masking
+#   (device) MINUTES=3 INIT=.carry/run_a VARIANT_A=... bash experiments/gpu/pretrain_gpu.sh   # stage 2: mixed masking
 #
 # The box has torch/transformers but neither jieba nor datasets (the shard needs neither) and
 # no package index, so xinwen runs from a symlinked import tree instead of `pip install`.
@@ -13,7 +13,7 @@ set -uo pipefail
 MINUTES=${MINUTES:-6.5}
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT"
-source scripts/device_site.sh /tmp/site  # leaves us in /tmp
+source experiments/gpu/device_site.sh /tmp/site  # leaves us in /tmp
 [ -d /tmp/shard ] || { xz -dc -T0 "$ROOT/.carry/shard.tar.xz" | tar -x -C /tmp; }
 cat /tmp/shard/shard.json | head -c 400; echo
 

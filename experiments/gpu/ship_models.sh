@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # How the bundled models in xinwen/assets were made. The base was pretrained on a lent GPU (NVIDIA
-# H200, 9 minutes, scripts/pretrain_gpu.sh); everything else on 2 CPU cores. Re-run to reproduce or
+# H200, 9 minutes, experiments/gpu/pretrain_gpu.sh); everything else on 2 CPU cores. Re-run to reproduce or
 # to beat them: a longer or larger pretraining replaces the base; the rest follows.
 set -euo pipefail
 SHARED=${SHARED:-../shared}
@@ -14,10 +14,10 @@ THEMES=$SHARED/data/themes
 #    GPU stages (see xinwen/assets/base/README.md for both stages' figures):
 xinwen pretokenize --corpus "$CORPUS" --tokenizer runs/base -o runs/shard
 mkdir -p .carry && tar -C runs -cf - shard | xz -T2 -6 > .carry/shard.tar.xz
-#    (device) MINUTES=6 BENCH=1 bash scripts/pretrain_gpu.sh          -> runs/gpu/run_a (kept), run_b
+#    (device) MINUTES=6 BENCH=1 bash experiments/gpu/pretrain_gpu.sh          -> runs/gpu/run_a (kept), run_b
 #    (device, .carry/run_a = runs/gpu/run_a) MINUTES=2.8 BENCH=0 INIT=.carry/run_a \
 #      VARIANT_A='{"char_mask_share": 0.5, "lr": 0.0005, "warmup_steps": 300}' \
-#      VARIANT_B='{"char_mask_share": 0.3, "lr": 0.001, "warmup_steps": 300}' bash scripts/pretrain_gpu.sh
+#      VARIANT_B='{"char_mask_share": 0.3, "lr": 0.001, "warmup_steps": 300}' bash experiments/gpu/pretrain_gpu.sh
 #                                                                      -> runs/gpu2/run_a, run_b (kept)
 xinwen package base_model runs/gpu2/run_b
 
@@ -39,7 +39,7 @@ xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --architect
 xinwen train --train "$THEMES/train.jsonl" --train "$THEMES/dev.jsonl" --folds 4 -o runs/theme_all256 --config "$CFG_OVR"
 xinwen train --train "$THEMES/train.jsonl" --dev "$THEMES/dev.jsonl" --folds 4 -o runs/theme_cv_v3   # the shipping recipe, dev held out
 xinwen train --train "$THEMES/train.jsonl" --train "$THEMES/dev.jsonl" --folds 4 -o runs/theme_v3   # ships
-#    tried, not shipped (reports/theme_experiments.md): the same with `bert: {primary_loss: 1.0}`, as runs/theme_pl (train + dev)
+#    tried, not shipped (docs/experiments/theme_experiments.md): the same with `bert: {primary_loss: 1.0}`, as runs/theme_pl (train + dev)
 #    and runs/theme_cv_pl (train, dev held out: 0.872 against theme_cv_v3's 0.890)
 python -c "from xinwen.training.theme_card import add_comparison as a; print(a('runs/theme_v3', {'this recipe, train only': 'runs/theme_cv_v3', '256 tokens, char TF-IDF one-vs-rest (shipped before)': 'runs/theme_all256', '128 tokens, train + dev': 'runs/theme_all', '128 tokens, train only': 'runs/theme_cv', 'dev-tuned, first CPU base, 128 tokens': 'runs/theme_base', 'dev-tuned, random init, 128 tokens': 'runs/theme_random', 'tfidf only, dev-tuned': 'runs/tfidf'}))"
 xinwen package theme_model runs/theme_v3
@@ -51,12 +51,12 @@ python -c "from xinwen.training.theme_card import comparison_rows as r; print('\
 xinwen export --model xinwen/assets/theme --onnx --quantize int8
 rm -f xinwen/assets/theme/onnx/model.onnx   # ship the int8 graph only (the fp32 one is 4x larger)
 
-#    Measured in one lent-GPU call (reports/gpu_theme_round.md): a larger base (not shipped) and
+#    Measured in one lent-GPU call (docs/experiments/gpu_theme_round.md): a larger base (not shipped) and
 #    fine-tuning variants (256 tokens came from there), with the same shard packed to travel whole:
-#      python scripts/shard_travel.py pack runs/shard .carry/shard.xw
-#      (device, carry .carry/shard.xw .carry/themes .carry/whl) bash scripts/gpu_theme_round.sh
+#      python experiments/gpu/shard_travel.py pack runs/shard .carry/shard.xw
+#      (device, carry .carry/shard.xw .carry/themes .carry/whl) bash experiments/gpu/gpu_theme_round.sh
 #    and a second call (longer fine-tuning, 512 tokens, a second seed; none shipped):
-#      (device, carry .carry/themes .carry/whl) bash scripts/gpu_theme_round2.sh
+#      (device, carry .carry/themes .carry/whl) bash experiments/gpu/gpu_theme_round2.sh
 
 # 3. digest ranker on (body, headline) pairs
 xinwen train-digest --corpus "$CORPUS" -o runs/digest

@@ -7,16 +7,16 @@
 #      and bring back its best run (by out-of-fold blend macro-F1), the new
 #      base, and every run's metrics and out-of-fold scores.
 #
-#   python scripts/shard_travel.py pack runs/shard .carry/shard.xw          # .carry/ is git-ignored
+#   python experiments/gpu/shard_travel.py pack runs/shard .carry/shard.xw          # .carry/ is git-ignored
 #   xz -9 -c ../shared/data/themes/train.jsonl > .carry/themes/train.jsonl.xz   (and dev)
 #   pip download datasets dill multiprocess wheels into .carry/whl (the box has no datasets)
-#   (device, carry .carry) bash scripts/gpu_theme_round.sh
+#   (device, carry .carry) bash experiments/gpu/gpu_theme_round.sh
 set -uo pipefail
 T0=$(date +%s)
 OUT=${OUT:-/tmp/out}
 PRE_MIN=${PRE_MIN:-4.5}; DEADLINE=${DEADLINE:-545}; SUBSET=${SUBSET:-0}
-source scripts/gpu_round_lib.sh  # setup, el, variant; leaves us in /tmp/xw
-$PY "$ROOT/scripts/shard_travel.py" unpack "$ROOT/.carry/shard.xw" $W/shard > $W/logs/unpack.log 2>&1 || { cat $W/logs/unpack.log; exit 1; }
+source experiments/gpu/gpu_round_lib.sh  # setup, el, variant; leaves us in /tmp/xw
+$PY "$ROOT/experiments/gpu/shard_travel.py" unpack "$ROOT/.carry/shard.xw" $W/shard > $W/logs/unpack.log 2>&1 || { cat $W/logs/unpack.log; exit 1; }
 echo "[$(el)s] setup done"
 
 $PY -m xinwen pretrain --corpus $W/shard -o $W/run_m --config "$ROOT/configs/pretrain_gpu_medium.yaml" \
