@@ -54,26 +54,38 @@ def side_paths(out: Path) -> tuple[Path, Path]:
     return out.with_name(f"{stem}.errors.jsonl"), out.with_name(f"{stem}.progress.jsonl")
 
 
-def _run_input(path: str, stem: str, sha: str | None, before: dict, pipeline: Pipeline, w: RecordWriter, err_path: Path,
-               prog_path: Path, summary: RunSummary, group_size: int) -> None:
-    """One input, `group_size` articles at a time: each chunk is annotated, written, and then
-    recorded in the ledger (articles and errors so far), so memory stays flat however large the
-    input, and a resumed run continues inside it after the last recorded chunk."""
-    skip_articles, skip_errors = before.get("articles", 0), before.get("errors", 0)
-    n_articles, n_errors = skip_articles, skip_errors
+# one input's work: groups of annotated records, the errors met while making each, and whether
+# the group is the input's last
+Groups = Iterator[tuple[list[dict], list[dict], bool]]
+
+
+def input_groups(pipeline: Pipeline, path: str, stem: str, before: dict, group_size: int) -> Groups:
+    """One input through the pipeline, `group_size` articles at a time, continuing after what the
+    resumed run's ledger entry `before` counts. Both engines run this; the Ray engine runs it in
+    its actors."""
+    skip_errors = before.get("errors", 0)
     seen_errors = 0
     errs: list[dict] = []
-    pages: set = set()
 
     def on_error(e: InputError) -> None:
         nonlocal seen_errors
         seen_errors += 1
-        if seen_errors <= skip_errors:
-            return  # reported by the run this one resumes
-        errs.append({"input": path, "line": e.line, "reason": str(e)})
+        if seen_errors > skip_errors:  # the first ones were reported by the run this one resumes
+            errs.append({"input": path, "line": e.line, "reason": str(e)})
 
-    def record(group: list[dict], done: bool) -> None:
-        nonlocal n_articles, n_errors
+    for group, done in pipeline.groups(path, stem, on_error, group_size, skip=before.get("articles", 0)):
+        yield group, list(errs), done
+        errs.clear()
+
+
+def _record_input(path: str, sha: str | None, before: dict, groups: Groups, w: RecordWriter, err_path: Path,
+                  prog_path: Path, summary: RunSummary) -> None:
+    """Write one input's groups as they come: records, then its errors, then its ledger entry
+    (articles and errors so far, `done` on the last), so a crash anywhere costs at most the group
+    being written, and a resume continues after the last recorded one."""
+    n_articles, n_errors = before.get("articles", 0), before.get("errors", 0)
+    pages: set = set()
+    for group, errs, done in groups:
         for r in group:
             w.write({**r, "input": path})
             pages.add(r.get("page"))
@@ -87,11 +99,28 @@ def _run_input(path: str, stem: str, sha: str | None, before: dict, pipeline: Pi
         summary.articles += len(group)
         summary.errors += len(errs)
         summary.error_list.extend(errs)
-        errs.clear()
-
-    for group, done in pipeline.groups(path, stem, on_error, group_size, skip=skip_articles):
-        record(group, done)
     summary.pages += len(pages - {None})
+
+
+@dataclass(frozen=True)
+class Task:
+    """One input still to do, as the driver hands it to an engine."""
+
+    path: str
+    stem: str
+    sha: str | None
+    before: dict
+
+
+class LocalEngine:
+    """In this process, one input after another, each streamed in groups."""
+
+    def __init__(self, pipeline: Pipeline, group_size: int = 64):
+        self.pipeline, self.group_size = pipeline, group_size
+
+    def results(self, tasks: list[Task]) -> Iterator[tuple[Task, Groups]]:
+        for t in tasks:
+            yield t, input_groups(self.pipeline, t.path, t.stem, t.before, self.group_size)
 
 
 def _resolved(path: str | Path) -> Path:
@@ -194,18 +223,22 @@ def _append_jsonl(path: Path, rec: dict) -> None:
         os.fsync(fh.fileno())
 
 
-def run_batch(inputs: list[str], out: str | Path, pipeline: Pipeline, resume: bool = False,
+def run_batch(inputs: list[str], out: str | Path, pipeline: Pipeline | None, resume: bool = False,
               report: str | Path | None = None, quiet: bool = False,
               on_input_done: Callable[[str], None] | None = None, group_size: int = 64,
-              lock: bool = True) -> RunSummary:
+              lock: bool = True, engine=None) -> RunSummary:
     """Segment, classify and digest every input into `out`; see the module docstring for safety.
+    `engine` does the work (default: `LocalEngine(pipeline)`; `ray_engine.RayEngine` on a cluster);
+    this function alone writes OUT, the errors file, the ledger and the briefing, so both engines
+    give the same files and each resumes the other's runs.
     `lock=False`: the caller holds `locked(out)` already (the CLI takes it before loading models)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with locked(out) if lock else nullcontext():
         for p in (out, *side_paths(out)):
             remove_stale_temps(p)
-        return _run(inputs, out, pipeline, resume, report, quiet, on_input_done, group_size)
+        engine = engine or LocalEngine(pipeline, group_size)
+        return _run(inputs, out, engine, resume, report, quiet, on_input_done)
 
 
 def _resume_state(paths: list[str], hashes: dict, out: Path, err_path: Path, prog_path: Path) -> dict:
@@ -242,8 +275,8 @@ def _resume_state(paths: list[str], hashes: dict, out: Path, err_path: Path, pro
     return {(e.get("key") or input_key(name), e.get("sha256")): e for name, e in keep.items()}
 
 
-def _run(inputs: list[str], out: Path, pipeline: Pipeline, resume: bool, report: str | Path | None, quiet: bool,
-         on_input_done: Callable[[str], None] | None, group_size: int) -> RunSummary:
+def _run(inputs: list[str], out: Path, engine, resume: bool, report: str | Path | None, quiet: bool,
+         on_input_done: Callable[[str], None] | None) -> RunSummary:
     err_path, prog_path = side_paths(out)
     own = {_resolved(p) for p in (out, err_path, prog_path, out.with_name(f".{out.name}.lock"))}
     paths = [p for p in expand_inputs(inputs) if p == "-" or _resolved(p) not in own]
@@ -255,21 +288,22 @@ def _run(inputs: list[str], out: Path, pipeline: Pipeline, resume: bool, report:
     else:
         for p in (out, err_path, prog_path):
             p.unlink(missing_ok=True)
-    summary = RunSummary()
+    summary = RunSummary(inputs=len(paths))
+    tasks = []
+    for path in paths:
+        before = state.get((input_key(path), hashes[path]), {})
+        if before.get("done", bool(before)):
+            summary.skipped += 1
+        else:
+            tasks.append(Task(path, stems[path], hashes[path], before))
     t0 = time.time()
     with progress_bar(quiet) as bar, RecordWriter(out, append=True) as w:
-        task = bar.add_task("run", total=len(paths), info="")
-        for path in paths:
-            summary.inputs += 1
-            before = state.get((input_key(path), hashes[path]), {})
-            if before.get("done", bool(before)):
-                summary.skipped += 1
-                bar.update(task, advance=1)
-                continue
-            _run_input(path, stems[path], hashes[path], before, pipeline, w, err_path, prog_path, summary, group_size)
+        task = bar.add_task("run", total=len(paths), info="", completed=summary.skipped)
+        for t, groups in engine.results(tasks):  # in input order, whatever the engine
+            _record_input(t.path, t.sha, t.before, groups, w, err_path, prog_path, summary)
             bar.update(task, advance=1, info=f"{summary.articles / max(time.time() - t0, 1e-6):.1f} articles/s")
             if on_input_done:
-                on_input_done(path)
+                on_input_done(t.path)
     summary.seconds = time.time() - t0
     if report:
         from xinwen.inference.briefing import write_briefing

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -536,10 +537,15 @@ def evaluate_digest(
             typer.echo(f"{m:10} {r['rouge1']:.3f}   {r['rouge2']:.3f}   {r['rougeL']:.3f}")
 
 
+class Engine(str, Enum):
+    LOCAL = "local"
+    RAY = "ray"
+
+
 @app.command()
 @_one_line_errors
 def run(
-    inputs: list[str] = typer.Argument(..., help="Pages (text/PDF), article JSONL/CSV, dirs, globs."),
+    inputs: list[str] = typer.Argument(..., help="Pages (text/PDF/images), article JSONL/CSV, dirs, globs."),
     out: Path = typer.Option(..., "-o", "--out", help=".jsonl or .csv; errors go to <stem>.errors.jsonl.",
                              callback=_out_suffix),
     briefing: Path | None = typer.Option(None, "--briefing", help="Write an HTML briefing to this .html file.",
@@ -549,17 +555,40 @@ def run(
     backend: Backend = BACKEND,
     method: DigestMethod = METHOD,
     segmenter: Segmenter = SEGMENTER,
+    engine: Engine = typer.Option(Engine.LOCAL, "--engine", case_sensitive=False,
+                                  help="local (this process) or ray (a Ray cluster; needs xinwen[ray])."),
+    address: str | None = typer.Option(None, "--address", metavar="auto|HOST:PORT",
+                                       help="Ray: the cluster to join (default: start a local Ray)."),
+    workers: int = typer.Option(2, "--workers", min=1, max=4096, help="Ray: actors, each holding the models."),
 ) -> None:
     """The daily job: segment, classify and digest.
 
     Resumable; errors go to OUT's errors file; exit 0 when anything succeeded."""
     from xinwen.inference.batch import locked, run_batch
-    from xinwen.inference.pipeline import Pipeline
     from xinwen.ui import stderr
 
+    if engine is Engine.LOCAL and (address or workers != 2):
+        raise ValueError("--address and --workers are for --engine ray")
+    if address and address != "auto" and not re.fullmatch(r"(ray://)?[\w.-]+:\d{1,5}", address):
+        raise ValueError(f"--address {address}: give auto or HOST:PORT")
+    if engine is Engine.RAY:
+        from xinwen.inference.ray_engine import check_ray
+
+        check_ray()
     with locked(out):  # before the models load: a second run on OUT is told at once
-        pipeline = Pipeline(theme_model=model, backend=backend.value, digest_method=method.value, segmenter=segmenter)
-        s = run_batch(inputs, out, pipeline, resume, briefing, lock=False)
+        if engine is Engine.RAY:
+            from xinwen.inference.ray_engine import RayEngine
+
+            kwargs = {"theme_model": model, "backend": backend.value, "digest_method": method.value,
+                      "segmenter": segmenter.value}
+            s = run_batch(inputs, out, None, resume, briefing, lock=False,
+                          engine=RayEngine(kwargs, address=address, workers=workers))
+        else:
+            from xinwen.inference.pipeline import Pipeline
+
+            pipeline = Pipeline(theme_model=model, backend=backend.value, digest_method=method.value,
+                                segmenter=segmenter)
+            s = run_batch(inputs, out, pipeline, resume, briefing, lock=False)
     for e in s.error_list:
         _report_error(e["reason"])
     stderr.print(s.line(), highlight=False, soft_wrap=True)
