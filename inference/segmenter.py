@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from xinwen.inference.encoding import InputError
 from xinwen.inference.segmentation import Segmenter, segment_page
-from xinwen.inference.segmentation.masthead import read_masthead
+from xinwen.inference.segmentation.masthead import notice_column, read_masthead, staff_line
 from xinwen.inference.sources import Page, expand_inputs, input_name, kind_of, read_pages, unique_stems
 
 
@@ -16,13 +16,14 @@ def page_records(page: Page, segmenter: Segmenter = Segmenter.RULES) -> list[dic
     arts = page.articles if page.articles is not None else segment_page(page.layout, seg)
     mast = read_masthead(page.layout)  # the paper, date, edition and section the page prints
     furniture = {x for x in (mast.edition, mast.section, mast.paper) if x}
-    recs = []
-    for n, a in enumerate(arts, 1):
-        rec = a.record(id=f"{page.stem}#p{page.page}-{n}", source=page.source, page=page.page, **mast.fields())
-        if rec.get("title") in furniture:  # a page label read as a headline: the line under it is the headline
-            rec["title"], rec["subtitle"] = rec.get("subtitle"), None
-        recs.append(rec)
-    return recs
+    kept = []
+    for a in arts:
+        if a.title in furniture:  # a page label read as a headline: the line under it is the headline
+            a.title, a.subtitle = a.subtitle, None
+        if not (staff_line(a.text) or notice_column(a.text)):  # editors' credits and notices are not articles
+            kept.append(a)
+    return [a.record(id=f"{page.stem}#p{page.page}-{n}", source=page.source, page=page.page, **mast.fields())
+            for n, a in enumerate(kept, 1)]
 
 
 def segment_inputs(inputs: list[str], on_error: Callable[[InputError], None],

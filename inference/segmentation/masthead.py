@@ -1,4 +1,5 @@
-"""What a page says about itself: the paper, the date, the page (edition) label and the section.
+"""What a page says about itself (paper, date, edition label, section), and the furniture that is
+never an article: staff credits and columns of classified notices.
 
 Newspaper pages print these as furniture along the top edge (`城市  A06  2024年6月4日 星期二`,
 `7 理论`, `第3版：要闻`) and sometimes along the bottom. The paper's name is often a logo image,
@@ -29,6 +30,15 @@ _SECTION = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
 _PAPER = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:日报|晚报|早报|晨报|时报|商报|法治报|法制报|青年报|民族报|都市报|经济报|农民报)$")
 _NOT_SECTION = re.compile(r"^(星期|周)[一二三四五六日天]$|审$|编辑$|校对$")
 _TOP_LINES, _BOTTOM_LINES = 8, 3
+# the production credits papers print on every page: 责任编辑 / 责编 / 美编 / 校对 / 统筹 / 一审 …
+_STAFF = re.compile(r"责任编辑|责编|美术编辑|美编|版式|校对|统筹|[一二三终]\s*审|组版|照排|编辑")
+
+
+def staff_line(text: str) -> bool:
+    """A page's staff credits (`统筹 郭宁 责编 郭淮滨 校对 刘学恩`): two or more production roles
+    in a short line with no sentence punctuation. Never an article."""
+    t = re.sub(r"\s", "", text)
+    return len(t) <= 60 and len(_STAFF.findall(t)) >= 2 and not re.search(r"[，。；！？]", t)
 
 
 @dataclass(frozen=True)
@@ -97,3 +107,17 @@ def read_masthead(layout: PageLayout) -> Masthead:
                 section = lines[j]
                 break
     return Masthead(paper, date, edition, section)
+
+
+# what classified notices print, one or more per notice: court and arbitration notices, lost-
+# certificate and deregistration notices
+# (formulas that close a notice, and case numbers such as `（2023）黔2301民初3661号`)
+_NOTICE = re.compile(r"声明作废|特此公告|特此声明|特此通知|[（(]\d{4}[）)][\u4e00-\u9fff]{0,4}\d{0,6}[\u4e00-\u9fff]{1,4}\d+号"
+                     r"|遗失[^。]{0,40}作废|视为送达|公告期")
+
+
+def notice_column(text: str) -> bool:
+    """A run of classified notices (the lower half of many regional pages): three notice formulas
+    or more, at least one every 600 characters. A news item about one notice has one or none."""
+    hits = len(_NOTICE.findall(text))
+    return hits >= 3 and hits * 600 >= len(text)
