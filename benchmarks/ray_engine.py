@@ -35,7 +35,7 @@ def main() -> None:
     from xinwen.inference.pipeline import Pipeline
     from xinwen.inference.ray_engine import RayEngine
 
-    rep = ReportLines(a.out)
+    rep = ReportLines()
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)
         (d / "in").mkdir()
@@ -66,9 +66,10 @@ def main() -> None:
     per_worker = n / ray_run / a.workers
     need = TARGET / 3600 / per_worker
     rep(f"estimate: {TARGET:,} articles an hour = {TARGET / 3600:.0f} articles/s; at {per_worker:.1f} articles/s per "
-        f"1-CPU actor measured here, about {need:.0f} actors (CPU cores), e.g. {int(need // 16) + 1} machines of "
-        "16 cores, plus one driver writing OUT")
+        f"1-CPU actor in this short run (actor start-up included), about {need:.0f} actors (CPU cores), "
+        f"e.g. {int(need // 16) + 1} machine(s) of 16 cores, plus the driver writing OUT")
 
+    rep.save(Path(a.out) if a.out else None)
 
 if __name__ == "__main__":
     main()

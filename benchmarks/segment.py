@@ -23,6 +23,7 @@ from pathlib import Path
 
 from report_lines import ReportLines
 from xinwen.inference.segmentation import Segmenter, segment_page
+from xinwen.inference.segmenter import page_articles, without_furniture
 from xinwen.inference.sources import read_pages
 from xinwen.training.layout_train import simulate_readings
 from xinwen.training.pagesim import FAMILIES, HELD_OUT_FAMILIES, HELD_OUT_SEED, TextPool
@@ -61,8 +62,7 @@ def real_pages(shared: Path):
 
 def score_file(path: Path, truth: list[dict], segmenter: Segmenter) -> tuple[SegScore, float]:
     t = time.perf_counter()
-    arts = [a for p in read_pages(str(path), segmenter)
-            for a in (p.articles if p.articles is not None else segment_page(p.layout, segmenter))]
+    arts = [a for p in read_pages(str(path), segmenter) for a in page_articles(p, segmenter)[0]]  # as `run` does
     return score_page(arts, truth), time.perf_counter() - t
 
 
@@ -92,7 +92,7 @@ def main() -> None:
                     continue  # the rules reader reads PDFs through pdfminer's layout: scored on real PDFs below
                 if seg == Segmenter.RULES and not args.rules_sim:
                     continue
-                arts = segment_page(r.page, seg)
+                arts = without_furniture(r.page, segment_page(r.page, seg))[0]
                 dt = time.perf_counter() - t
                 if dt > slow.get(seg.value, (0.0, ""))[0]:
                     slow[seg.value] = (dt, f"{fam}/{r.kind} seed {r.seed}")

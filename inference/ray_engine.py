@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -105,11 +106,14 @@ class RayEngine:
             return
         import logging
 
-        for name in ("ray", "ray.data"):  # stderr carries our lines, not Ray's INFO chatter
-            logging.getLogger(name).setLevel(logging.WARNING)
+        for name in ("ray", "ray.data"):  # stderr carries our lines, not Ray's notes to operators
+            logging.getLogger(name).setLevel(logging.ERROR)
+        # Ray's core worker prints a note on actor restarts at error level for every Ray Data actor
+        # pool (ray-project/ray#53727); failures still reach us as exceptions. Set it to see them.
+        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
         kw: dict = {"address": self.address} if self.address else {"num_cpus": max(self.workers, 1)}
         ray.init(ignore_reinit_error=True, log_to_driver=False, include_dashboard=False,
-                 logging_level=logging.WARNING, **kw)
+                 logging_level=logging.ERROR, **kw)
 
     def results(self, tasks: list[Task]) -> Iterator[tuple[Task, Groups]]:
         if not tasks:
@@ -122,12 +126,18 @@ class RayEngine:
         ctx.enable_progress_bars = False  # our bar counts inputs
         import logging
 
-        logging.getLogger("ray.data").setLevel(logging.WARNING)
+        logging.getLogger("ray.data").setLevel(logging.ERROR)  # not even `progress bars disabled`
         rows = [{"idx": i, "task": json.dumps({"path": t.path, "stem": t.stem, "before": t.before}, ensure_ascii=False)}
                 for i, t in enumerate(tasks)]
+        kwargs, size = dict(self.pipeline_kwargs), self.group_size
+
+        class Worker(_Worker):  # settings bound in the class, not passed as actor arguments through the object store
+            def __init__(self):
+                super().__init__(kwargs, size)
+
         ds = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
-            _Worker, fn_constructor_kwargs={"pipeline_kwargs": self.pipeline_kwargs, "group_size": self.group_size},
-            batch_size=1, concurrency=self.workers, num_cpus=self.cpus, batch_format="default")
+            Worker, batch_size=1, compute=ray.data.ActorPoolStrategy(size=self.workers), num_cpus=self.cpus,
+            batch_format="default")
         for row in ds.iter_rows():
             t = tasks[int(row["idx"])]
             yield t, iter([(recs, errs, done) for recs, errs, done in json.loads(row["result"])])

@@ -5,25 +5,46 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from xinwen.inference.encoding import InputError
+from xinwen.inference.segment import Article
 from xinwen.inference.segmentation import Segmenter, segment_page
-from xinwen.inference.segmentation.masthead import notice_column, read_masthead, staff_line
+from xinwen.inference.segmentation.layout import PageLayout
+from xinwen.inference.segmentation.masthead import Masthead, notice_column, read_masthead, staff_line
 from xinwen.inference.sources import Page, expand_inputs, input_name, kind_of, read_pages, unique_stems
 
 
-def page_records(page: Page, segmenter: Segmenter = Segmenter.RULES) -> list[dict]:
+def without_furniture(layout: PageLayout, arts: list[Article]) -> tuple[list[Article], Masthead]:
+    """The page's masthead, and its articles less what is furniture: a page label read as a
+    headline gives way to the line under it; staff credits and columns of notices go."""
+    mast = read_masthead(layout)  # the paper, date, edition and section the page prints
+    labels = {x for x in (mast.edition, mast.section, mast.paper) if x}
+    for a in arts:
+        if a.title in labels:
+            a.title, a.subtitle = a.subtitle, None
+    # a notices column read as many untitled pieces is judged as the run it is
+    drop: set[int] = set()
+    i = 0
+    while i < len(arts):
+        j = i
+        while j < len(arts) and not arts[j].title:
+            j += 1
+        if j - i > 1 and notice_column("\n".join(a.text for a in arts[i:j])):
+            drop.update(range(i, j))
+        i = max(j, i + 1)
+    kept = [a for k, a in enumerate(arts) if k not in drop and not (staff_line(a.text) or notice_column(a.text))]
+    return kept, mast
+
+
+def page_articles(page: Page, segmenter: Segmenter = Segmenter.RULES) -> tuple[list[Article], Masthead]:
     # OCR lines come with boxes, not a reading order: only the learned reader reads them
     seg = Segmenter.LEARNED if page.layout.ocr else segmenter
     arts = page.articles if page.articles is not None else segment_page(page.layout, seg)
-    mast = read_masthead(page.layout)  # the paper, date, edition and section the page prints
-    furniture = {x for x in (mast.edition, mast.section, mast.paper) if x}
-    kept = []
-    for a in arts:
-        if a.title in furniture:  # a page label read as a headline: the line under it is the headline
-            a.title, a.subtitle = a.subtitle, None
-        if not (staff_line(a.text) or notice_column(a.text)):  # editors' credits and notices are not articles
-            kept.append(a)
+    return without_furniture(page.layout, arts)
+
+
+def page_records(page: Page, segmenter: Segmenter = Segmenter.RULES) -> list[dict]:
+    arts, mast = page_articles(page, segmenter)
     return [a.record(id=f"{page.stem}#p{page.page}-{n}", source=page.source, page=page.page, **mast.fields())
-            for n, a in enumerate(kept, 1)]
+            for n, a in enumerate(arts, 1)]
 
 
 def segment_inputs(inputs: list[str], on_error: Callable[[InputError], None],

@@ -6,13 +6,13 @@ import shutil
 
 import pytest
 from typer.testing import CliRunner
-from xinwen.cli import app
 from xinwen.inference.batch import run_batch
 from xinwen.inference.pipeline import Pipeline
 from xinwen.inference.ray_engine import RayEngine, ray_available
 from xinwen.training.theme_train import train_theme
 
 from tests.conftest import ROOT
+from xinwen.cli import app
 
 pytestmark = pytest.mark.skipif(not ray_available(), reason="the ray extra is not installed")
 PAGE = ROOT / "examples" / "hunan-daily-2022-regional-page.txt"

@@ -116,8 +116,13 @@ _NOTICE = re.compile(r"声明作废|特此公告|特此声明|特此通知|[（(
                      r"|遗失[^。]{0,40}作废|视为送达|公告期")
 
 
+_CLOSING = re.compile(r"声明作废|特此公告|特此声明|视为送达|公告期[满间]|遗失[^。]{0,40}作废")
+
+
 def notice_column(text: str) -> bool:
-    """A run of classified notices (the lower half of many regional pages): three notice formulas
-    or more, at least one every 600 characters. A news item about one notice has one or none."""
+    """Classified notices (the lower half of many regional pages): a run of them, three notice
+    formulas or more at least one every 600 characters; or one short notice, which closes with
+    its formula (`特此公告`, `声明作废`). In 60k corpus news items only two procurement notices
+    match the second rule, and none the first."""
     hits = len(_NOTICE.findall(text))
-    return hits >= 3 and hits * 600 >= len(text)
+    return (hits >= 3 and hits * 600 >= len(text)) or (len(text) < 800 and bool(_CLOSING.search(text)))
