@@ -17,7 +17,7 @@ from report_lines import ReportLines
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", default="../shared/data/corpus/news.jsonl.gz")
+    ap.add_argument("--corpus", default=str(Path(__file__).resolve().parents[2] / "shared/data/corpus/news.jsonl.gz"))
     ap.add_argument("--items", type=int, default=3000)
     ap.add_argument("-n", type=int, default=200)
     ap.add_argument("--out", default=None)

@@ -39,3 +39,15 @@ def labelled_files(tmp_path_factory, fixture_articles) -> tuple[Path, Path]:
     tr.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in fixture_articles), encoding="utf-8")
     dv.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in fixture_articles[::2]), encoding="utf-8")
     return tr, dv
+
+
+@pytest.fixture(scope="session")
+def tfidf_theme_model(labelled_files, tmp_path_factory) -> Path:
+    """A TF-IDF theme model trained on the fixture articles in a second: batch runs need a model."""
+    from xinwen.training.theme_train import train_theme
+
+    tr, dv = labelled_files
+    out = tmp_path_factory.mktemp("m") / "tfidf"
+    train_theme(str(tr), str(dv), str(out), quiet=True,
+                overrides={"architecture": "tfidf", "tfidf": {"ngram_min": 1, "ngram_max": 2, "C": 10.0}})
+    return out

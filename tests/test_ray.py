@@ -9,7 +9,6 @@ from typer.testing import CliRunner
 from xinwen.inference.batch import run_batch
 from xinwen.inference.pipeline import Pipeline
 from xinwen.inference.ray_engine import RayEngine, ray_available
-from xinwen.training.theme_train import train_theme
 
 from tests.conftest import ROOT
 from xinwen.cli import app
@@ -32,12 +31,8 @@ def ray_cluster():
 
 
 @pytest.fixture(scope="module")
-def model(labelled_files, tmp_path_factory):
-    tr, dv = labelled_files
-    out = tmp_path_factory.mktemp("m") / "tfidf"
-    train_theme(str(tr), str(dv), str(out), quiet=True,
-                overrides={"architecture": "tfidf", "tfidf": {"ngram_min": 1, "ngram_max": 2, "C": 10.0}})
-    return str(out)
+def model(tfidf_theme_model):
+    return str(tfidf_theme_model)
 
 
 @pytest.fixture()

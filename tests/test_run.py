@@ -6,7 +6,6 @@ import shutil
 import pytest
 from xinwen.inference.batch import run_batch
 from xinwen.inference.pipeline import Pipeline
-from xinwen.training.theme_train import train_theme
 
 from tests.conftest import ROOT
 
@@ -14,12 +13,8 @@ PAGE = ROOT / "examples" / "hunan-daily-2022-regional-page.txt"
 
 
 @pytest.fixture(scope="module")
-def pipeline(labelled_files, tmp_path_factory):
-    tr, dv = labelled_files
-    out = tmp_path_factory.mktemp("m") / "tfidf"
-    train_theme(str(tr), str(dv), str(out), quiet=True,
-                overrides={"architecture": "tfidf", "tfidf": {"ngram_min": 1, "ngram_max": 2, "C": 10.0}})
-    return Pipeline(theme_model=str(out), digest_method="lead")
+def pipeline(tfidf_theme_model):
+    return Pipeline(theme_model=str(tfidf_theme_model), digest_method="lead")
 
 
 @pytest.fixture()
