@@ -73,7 +73,8 @@ def input_groups(pipeline: Pipeline, path: str, stem: str, before: dict, group_s
         if seen_errors > skip_errors:  # the first ones were reported by the run this one resumes
             errs.append({"input": path, "line": e.line, "reason": str(e)})
 
-    for group, done in pipeline.groups(path, stem, on_error, group_size, skip=before.get("articles", 0)):
+    for group, done in pipeline.groups(path, stem, on_error, group_size, skip=before.get("articles", 0),
+                                       tag={"input": path}):
         yield group, list(errs), done
         errs.clear()
 
@@ -87,7 +88,7 @@ def _record_input(path: str, sha: str | None, before: dict, groups: Groups, w: R
     pages: set = set()
     for group, errs, done in groups:
         for r in group:
-            w.write({**r, "input": path})
+            w.write(r)
             pages.add(r.get("page"))
         w.flush()
         for e in errs:

@@ -51,15 +51,16 @@ class Pipeline:
         return recs
 
     def groups(self, path: str, stem: str, on_error: Callable[[InputError], None], size: int,
-               skip: int = 0) -> Iterator[tuple[list[dict], bool]]:
+               skip: int = 0, tag: dict | None = None) -> Iterator[tuple[list[dict], bool]]:
         """The one loop every command runs: one input's articles, `size` at a time, annotated,
         each group with whether the input is finished (the last group, possibly empty). The first
-        `skip` articles (done by a run this one resumes) are read but not annotated."""
+        `skip` articles (done by a run this one resumes) are read but not annotated; `tag` fields
+        (`run`'s `input`) join each record before its annotations."""
         group: list[dict] = []
         for n, r in enumerate(articles_from(path, on_error, self.segmenter, stem), 1):
             if n <= skip:
                 continue
-            group.append(r)
+            group.append({**r, **tag} if tag else r)
             if len(group) >= size:
                 yield self.annotate(group), False
                 group = []

@@ -14,12 +14,15 @@ from xinwen.inference.sources import Page, expand_inputs, input_name, kind_of, r
 
 def without_furniture(layout: PageLayout, arts: list[Article]) -> tuple[list[Article], Masthead]:
     """The page's masthead, and its articles less what is furniture: a page label read as a
-    headline gives way to the line under it; staff credits and columns of notices go."""
+    headline gives way to the line under it, a section name read as a kicker goes, and so do
+    staff credits and columns of notices."""
     mast = read_masthead(layout)  # the paper, date, edition and section the page prints
     labels = {x for x in (mast.edition, mast.section, mast.paper) if x}
     for a in arts:
         if a.title in labels:
             a.title, a.subtitle = a.subtitle, None
+        if a.kicker in labels:  # the section's name over the page, not this story's 引题
+            a.kicker = None
     # a notices column read as many untitled pieces is judged as the run it is
     drop: set[int] = set()
     i = 0

@@ -53,7 +53,7 @@ def test_without_furniture_drops_labels_credits_and_a_notices_run():
             Article(text="本院受理的原告王灵诉你离婚纠纷一案（2023）黔2301民初1775号，"),
             Article(text="因你下落不明，依法向你公告送达，公告期满即视为送达。特此公告。"),
             Article(text="李四：本院受理（2023）黔2328民初1776号一案。"),
-            Article(title="望谟县举办首届蜂糖李采摘节", text="".join(BODY))]
+            Article(title="望谟县举办首届蜂糖李采摘节", kicker="城市", text="".join(BODY))]
     kept, mast = without_furniture(_dump("城市", "A06"), arts)
     assert [a.title for a in kept] == ["这个中心要让河南商品链全球", "望谟县举办首届蜂糖李采摘节"]
-    assert mast.edition == "A06"
+    assert mast.edition == "A06" and kept[1].kicker is None
