@@ -12,7 +12,6 @@ bodies found, against the truth text; seconds per page, mean and slowest.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import random
 import tempfile
@@ -24,30 +23,8 @@ from report_lines import ReportLines
 from xinwen.inference.segmentation import Segmenter, segment_page
 from xinwen.inference.segmentation.ocr import image_layouts, rendered_pdf_layouts
 from xinwen.training.pagesim import HELD_OUT_SEED, TextPool, simulate
+from xinwen.training.scans import damage, render
 from xinwen.training.segment_eval import SegScore, char_accuracy, grams, norm_body, score_page
-
-
-def render(pdf: Path, dpi: int = 200):
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(str(pdf))
-    img = doc[0].render(scale=dpi / 72).to_pil().convert("RGB")
-    doc.close()
-    return img
-
-
-def damage(img, rng: random.Random):
-    """What a scanner and a JPEG encoder do to a page."""
-    from PIL import Image, ImageFilter
-
-    img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.0)))
-    img = img.rotate(rng.uniform(-0.8, 0.8), expand=False, fillcolor="white")
-    a = np.asarray(img).astype(np.float32)
-    a += np.random.default_rng(rng.randrange(1 << 30)).normal(0, rng.uniform(3, 10), a.shape)
-    img = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=rng.randint(50, 85))
-    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
 
 
 def found_accuracy(arts: list, truth: list[dict]) -> list[float]:

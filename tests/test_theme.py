@@ -338,3 +338,11 @@ def test_a_threshold_moves_only_where_the_data_supports_it():
     assert free[0] < 0.3 and free[1] < 0.3  # both lowered to catch their articles
     held = tune_thresholds(scores, primary, themes, "other", start=np.array([0.5, 0.5]), min_support=10)
     assert held[0] < 0.3 and held[1] == 0.5  # two articles of `b` do not move its threshold
+
+
+def test_each_epoch_is_logged_once_without_a_source_location(tiny_base, labelled_files, tmp_path, capfd):
+    tr, dv = labelled_files
+    train_theme(str(tr), str(dv), str(tmp_path / "m"), base_model=str(tiny_base), quiet=False,
+                overrides={**FAST, "bert": {**FAST["bert"], "epochs": 1}})
+    err = capfd.readouterr().err
+    assert err.count("train epoch 1: dev macro-F1") == 1 and "theme_train.py:" not in err

@@ -64,6 +64,7 @@ class LayoutTrainConfig:
     max_leaf_nodes: int = 31
     l2_regularization: float = 1.0
     dumps: list[str] = field(default_factory=lambda: list(DUMP_KINDS))
+    scans: int = 0  # pages per family also read as damaged 200-dpi scans through OCR (~15 s each)
 
     @classmethod
     def from_yaml(cls, path: str | Path | None = None) -> LayoutTrainConfig:
@@ -85,6 +86,8 @@ class LayoutTrainConfig:
         for k in ("seeds", "eval_seeds", "corpus_items", "max_iter", "max_leaf_nodes"):
             if not isinstance(getattr(cfg, k), int) or getattr(cfg, k) < 1:
                 raise ValueError(f"{p}: {k} must be a positive integer")
+        if not isinstance(cfg.scans, int) or not 0 <= cfg.scans <= cfg.seeds:
+            raise ValueError(f"{p}: scans must be an integer from 0 to seeds")
         for k in ("learning_rate", "l2_regularization"):
             if not isinstance(getattr(cfg, k), (int, float)) or getattr(cfg, k) < 0:
                 raise ValueError(f"{p}: {k} must be a number >= 0")
@@ -95,7 +98,7 @@ class LayoutTrainConfig:
 class Reading:
     """One way of reading a simulated page, labelled."""
 
-    kind: str  # pdf, pdftotext, pdfminer, text
+    kind: str  # pdf, scan, pdftotext, pdfminer, text
     page: PageLayout
     roles: list[Role | None]
     articles: list[int | None]
@@ -194,8 +197,16 @@ def readings(sim: SimPage, kinds: list[str], workdir: Path) -> Iterator[Reading]
     page = next(pdf_layouts(pdf), None)
     if page is not None:
         yield Reading("pdf", page, *label_geometry(page, sim), truth, sim.family, sim.seed)
+    if "scan" in kinds:  # OCR boxes are labelled like PDF lines, by overlap with what was drawn
+        from xinwen.training.scans import scan_layout
+
+        scan = scan_layout(pdf, random.Random(sim.seed))
+        if scan is not None and scan.lines:
+            yield Reading("scan", scan, *label_geometry(scan, sim), truth, sim.family, sim.seed)
     for kind in kinds:
         text = None
+        if kind == "scan":
+            continue
         if kind == "text":
             dump, roles, arts = text_page(sim, random.Random(sim.seed))
             yield Reading(kind, dump, roles, arts, truth, sim.family, sim.seed)
@@ -310,7 +321,7 @@ def train_layout(readings_: list[Reading], cfg: LayoutTrainConfig, layout_cfg: L
     dumps = []  # (page features, role rows, role labels, start rows, start labels, half)
     for r in readings_:
         x, y, keep = role_rows(r)
-        if r.kind == "pdf":
+        if r.kind in ("pdf", "scan"):
             px.append(x)
             py += y
             a, b, c, d = link_rows(r, layout_cfg)
@@ -382,10 +393,17 @@ def train_layout_model(corpus: str | Path, out: str | Path, config: str | Path |
     eval_families = list(dict.fromkeys(cfg.families + list(HELD_OUT_FAMILIES)))
     with progress_bar(quiet) as bar:
         task = bar.add_task("simulating pages", total=len(cfg.families) * cfg.seeds, info="")
-        train = simulate_readings(cfg.families, range(cfg.seeds), train_pool, cfg.dumps, lambda: bar.advance(task))
+        # the first `scans` seeds of each family are also scanned and read by OCR
+        train = simulate_readings(cfg.families, range(cfg.scans), train_pool, [*cfg.dumps, "scan"],
+                                  lambda: bar.advance(task))
+        train += simulate_readings(cfg.families, range(cfg.scans, cfg.seeds), train_pool, cfg.dumps,
+                                   lambda: bar.advance(task))
         etask = bar.add_task("held-out pages", total=len(eval_families) * cfg.eval_seeds, info="")
-        held = simulate_readings(eval_families, range(HELD_OUT_SEED, HELD_OUT_SEED + cfg.eval_seeds), eval_pool,
-                                 cfg.dumps, lambda: bar.advance(etask))
+        held_scans = min(cfg.eval_seeds, 2) if cfg.scans else 0
+        held = simulate_readings(eval_families, range(HELD_OUT_SEED, HELD_OUT_SEED + held_scans), eval_pool,
+                                 [*cfg.dumps, "scan"], lambda: bar.advance(etask))
+        held += simulate_readings(eval_families, range(HELD_OUT_SEED + held_scans, HELD_OUT_SEED + cfg.eval_seeds),
+                                  eval_pool, cfg.dumps, lambda: bar.advance(etask))
         ftask = bar.add_task("fitting", total=1, info="five tree ensembles")
         reader = train_layout(train, cfg, layout_cfg, card={
             "corpus": Path(corpus).name, "corpus_sha256": file_sha256(corpus), "held_out_families": list(HELD_OUT_FAMILIES),
