@@ -135,7 +135,12 @@ _DANGLING = re.compile(r"(?:(?:在|当|随着|从|自|于)[^，,：:]*(?:后|时
                        r"|的时候|[的和与及或对把将向在被从由给至到为于以])$")
 # one clause that opens on a subordinator says why, when or if, and its main clause is missing
 # (`随着“一带一路”建设不断推进`)
-_SUBORDINATE = re.compile(r"^(?:随着|为了|由于|如果|虽然|尽管|只有|只要|即使|一旦)[^，,；;：:]*$")
+_SUBORDINATE = re.compile(r"^(?:随着|为了|由于|如果|虽然|尽管|只有|只要|即使|一旦|为(?!期)|应|据|经|由)[^，,；;：:]*$")
+# what needs the sentence before it (`其中…`, `也就是…`, `一是…`, `这…`), says only who spoke
+# (`…李克强说`, `…负责人指出`), or names a document and nothing else (`《…条例》（以下简称《条例》）`)
+_NEEDS_BEFORE = re.compile(r"^(?:其中|也就是|另一|一是|二是|三是|四是|首先|其次|此外|同时|这|那|其(?!他|实))")
+_SAYS_ONLY = re.compile(r"(?:说|指出|表示|强调|称|介绍|认为|透露|通报|获悉|了解到|发布消息|题目是)$")
+_TITLE_ONLY = re.compile(r"^[^《，,]{0,8}《[^》]+》(?:[（(]以下简称[^）)]*[）)])?$|^题目是")
 # a clause that opens on a consequence or contrast, not set off by a comma, goes on from the
 # clause before it and shares its subject (`…认为基层的权力都是“微权力”，|因此不注重规范…`)
 # (a one-character conjunction is not the head of a longer one: `但是，` is set off, `并网` no conjunction)
@@ -144,11 +149,13 @@ _CONTINUES = re.compile(r"^(?:因此|因而|所以|从而|进而|但是|但(?!�
 
 
 def dangling(body: str, start: int, end: int) -> bool:
-    """Stops before it says anything, is a lone subordinate clause, starts or stops inside a list
-    (`…派出所`, then `、交警大队`), or opens on a copula or a conjunction whose subject is in the
-    clause before (`是娄底…的主阵地`, `因此不注重…`)."""
+    """Stops before it says anything, is a lone subordinate clause or frame (`应…的邀请`, `为…`),
+    starts or stops inside a list (`…派出所`, then `、交警大队`), opens on a copula, a conjunction
+    or a pointer whose subject is in the clause before (`是娄底…的主阵地`, `因此不注重…`,
+    `其中…`), says only who spoke, or names only a document."""
     span = body[start:end]
-    return (bool(_DANGLING.search(span) or _SUBORDINATE.match(span) or _CONTINUES.match(span))
+    return (bool(_DANGLING.search(span) or _SUBORDINATE.match(span) or _CONTINUES.match(span)
+                 or _NEEDS_BEFORE.match(span) or _SAYS_ONLY.search(span) or _TITLE_ONLY.match(span))
             or body[end : end + 1] == "、"
             or body[start - 1 : start] == "、" or body[start : start + 1] == "是")
 
@@ -183,8 +190,11 @@ def _candidates(body: str, max_chars: int, max_sentences: int, max_candidates: i
                     if y - x < 4 or (x, y) in seen:
                         continue
                     seen.add((x, y))
+                    # a word-cut head stops inside its clause, before the verb a long Chinese clause ends
+                    # on; its tail keeps the verb and reads whole (`…宣传活动在…集市上火热进行`)
+                    clipped = (x, y) != (a, b) and not cut
                     spans.append(Span(x, y, body[x:y], si, i, j - i + 1, i == 0 and not cut, j == len(cl) - 1,
-                                      reported(body, x, s0, s1), dangling(body, x, y), cut))
+                                      reported(body, x, s0, s1), dangling(body, x, y) or clipped, cut))
         if len(spans) >= max_candidates:
             break
     return spans[:max_candidates]

@@ -259,3 +259,20 @@ def test_a_clause_head_does_not_end_inside_a_name():
                          ("国务院总理李克强25日下午在人民大会堂会见丹麦女王玛格丽特二世", "玛格丽特二世")]:
         head = clause[: fit_words(clause, 0, len(clause), len(clause) - 2)]
         assert not any(head.endswith(name[:k]) for k in range(1, len(name))), head
+
+
+@pytest.mark.parametrize("span", ["李克强说", "应委内瑞拉总统马杜罗的邀请", "为充分体现党中央的关怀和温暖",
+                                  "其中西科尔多凡州首府富拉首次出现交火", "《中华人民共和国两用物项出口管制条例》（以下简称《条例》）",
+                                  "一是切实加强城镇污水处理设施建设", "题目是《政治操弄的又一闹剧》"])
+def test_frames_attributions_and_titles_alone_are_not_statements(span):
+    from xinwen.models.spans import dangling
+
+    assert dangling(span, 0, len(span))
+
+
+@pytest.mark.parametrize("span", ["第74届联合国大会一般性辩论24日在纽约联合国总部拉开帷幕", "全国邮政快递业揽收快递包裹15.11亿件",
+                                  "中国物流与采购联合会发布的7月中国物流业景气指数为50.4%", "其他国家代表也发了言"])
+def test_whole_statements_are_not_dangling(span):
+    from xinwen.models.spans import dangling
+
+    assert not dangling(span, 0, len(span))
