@@ -225,7 +225,7 @@ def readings(sim: SimPage, kinds: list[str], workdir: Path) -> Iterator[Reading]
 
 
 def role_rows(r: Reading) -> tuple[np.ndarray, list[str], list[int]]:
-    x = geometry_features(r.page)[0] if r.kind == "pdf" else dump_features(r.page)[0]
+    x = geometry_features(r.page)[0] if r.kind in ("pdf", "scan") else dump_features(r.page)[0]
     keep = [i for i, role in enumerate(r.roles) if role is not None]
     return x[keep], [r.roles[i].value for i in keep], keep
 
