@@ -16,12 +16,15 @@ import json
 import random
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 from report_lines import ReportLines
 from xinwen.inference.segmentation import Segmenter, segment_page
+from xinwen.inference.segmentation.layout import PageLayout, PageLine, Rule
 from xinwen.inference.segmentation.ocr import image_layouts, rendered_pdf_layouts
+from xinwen.inference.segmentation.reader import LayoutReader
 from xinwen.training.pagesim import HELD_OUT_SEED, TextPool, simulate
 from xinwen.training.scans import damage, render
 from xinwen.training.segment_eval import SegScore, char_accuracy, grams, norm_body, score_page
@@ -43,14 +46,30 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     ap.add_argument("--sim", type=int, default=4, help="held-out simulated pages (metro and feature)")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="keep what OCR read here (JSON) and reuse it: two layout readers compared on the same OCR lines")
+    ap.add_argument("--layout-model", type=Path, default=None, help="a layout reader folder (default: bundled)")
     args = ap.parse_args()
     emit = ReportLines()
+    reader = LayoutReader.from_pretrained(args.layout_model) if args.layout_model else None
+
+    def cached(key: str, read) -> list[PageLayout]:
+        """OCR's layouts for `key`: read (and kept) once, loaded after; timing then covers the reader only."""
+        if args.cache is None:
+            return read()
+        f = args.cache / f"{key}.json"
+        if f.exists():
+            return [_layout(d) for d in json.loads(f.read_text(encoding="utf-8"))]
+        lays = list(read())
+        args.cache.mkdir(parents=True, exist_ok=True)
+        f.write_text(json.dumps([asdict(x) for x in lays], ensure_ascii=False), encoding="utf-8")
+        return lays
 
     sets: dict[str, tuple[SegScore, list[float], list[float]]] = {}
 
     def add(name: str, layouts, truth: list[dict]) -> None:
         t = time.perf_counter()
-        arts = [a for lay in layouts for a in segment_page(lay, Segmenter.LEARNED)]
+        arts = [a for lay in layouts for a in segment_page(lay, Segmenter.LEARNED, reader)]
         dt = time.perf_counter() - t
         sc, acc, secs = sets.setdefault(name, (SegScore(), [], []))
         sc.add(score_page(arts, truth, n=4, share=0.8))
@@ -66,11 +85,11 @@ def main() -> None:
                 img = render(tf.with_name(f"{stem}.pdf"))
                 png = tmp / f"{stem}.png"
                 img.save(png, dpi=(200, 200))
-                add(f"{label} 200-dpi PNG", image_layouts(png), truth)
+                add(f"{label} 200-dpi PNG", cached(f"{stem}.png", lambda png=png: image_layouts(png)), truth)
                 if folder.startswith("rmrb"):
                     ipdf = tmp / f"{stem}.image.pdf"
                     img.save(ipdf, "PDF", resolution=200)
-                    add(f"{label} image-only PDF", rendered_pdf_layouts(ipdf), truth)
+                    add(f"{label} image-only PDF", cached(f"{stem}.image.pdf", lambda ipdf=ipdf: rendered_pdf_layouts(ipdf)), truth)
         pool = TextPool.from_corpus(args.shared / "data" / "corpus" / "news.jsonl.gz", held_out=True, limit=2000)
         rng = random.Random(0)
         for k in range(args.sim):
@@ -80,11 +99,15 @@ def main() -> None:
             pdf.write_bytes(sim.pdf)
             png = tmp / f"sim{k}.jpg"
             damage(render(pdf), rng).save(png, dpi=(200, 200))
-            add("simulated scans (held-out seeds, damaged)", image_layouts(png), sim.truth())
+            add("simulated scans (held-out seeds, damaged)", cached(f"sim{k}", lambda png=png: image_layouts(png)), sim.truth())
     for name, (sc, acc, secs) in sets.items():
         emit(f"{name:44s} {sc.line().replace('8-gram', '4-gram')}  char acc {np.mean(acc) if acc else 0:.3f}  "
              f"s/page mean {np.mean(secs):.1f} slowest {max(secs):.1f}")
     emit.save(args.out)
+
+
+def _layout(d: dict) -> PageLayout:
+    return PageLayout(**{**d, "lines": [PageLine(**x) for x in d["lines"]], "rules": [Rule(**r) for r in d["rules"]]})
 
 
 if __name__ == "__main__":
