@@ -51,3 +51,21 @@ def tfidf_theme_model(labelled_files, tmp_path_factory) -> Path:
     train_theme(str(tr), str(dv), str(out), quiet=True,
                 overrides={"architecture": "tfidf", "tfidf": {"ngram_min": 1, "ngram_max": 2, "C": 10.0}})
     return out
+
+
+def mixed_folder(root: Path, pages: int) -> Path:
+    """A batch as newsrooms have them: `pages` copies of the bundled page (one in GB18030), a
+    binary file, an empty one, and a records file with one good and one broken line."""
+    import shutil
+
+    page = ROOT / "examples" / "hunan-daily-2022-regional-page.txt"
+    d = root / "in"
+    d.mkdir()
+    for i in range(pages):
+        shutil.copy(page, d / f"page{i}.txt")
+    (d / "page1.txt").write_bytes(page.read_text(encoding="utf-8").encode("gb18030"))
+    (d / "zz_binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    (d / "zz_empty.txt").write_bytes(b"")
+    (d / "articles.jsonl").write_text('{"id": "a1", "source": "xwlb", "title": "征兵", "text": "征兵宣传进校园。"}\n{bad json\n',
+                                      encoding="utf-8")
+    return d

@@ -2,7 +2,6 @@
 and ledger as the local engine, byte for byte; a killed Ray run resumes under either engine."""
 
 import json
-import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -10,7 +9,7 @@ from xinwen.inference.batch import run_batch
 from xinwen.inference.pipeline import Pipeline
 from xinwen.inference.ray_engine import RayEngine, ray_available
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, mixed_folder
 from xinwen.cli import app
 
 pytestmark = pytest.mark.skipif(not ray_available(), reason="the ray extra is not installed")
@@ -37,15 +36,7 @@ def model(tfidf_theme_model):
 
 @pytest.fixture()
 def folder(tmp_path):
-    d = tmp_path / "in"
-    d.mkdir()
-    for i in range(3):
-        shutil.copy(PAGE, d / f"page{i}.txt")
-    (d / "page1.txt").write_bytes(PAGE.read_text(encoding="utf-8").encode("gb18030"))
-    (d / "zz_binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
-    (d / "zz_empty.txt").write_bytes(b"")
-    (d / "articles.jsonl").write_text('{"id": "a1", "title": "征兵", "text": "征兵宣传进校园。"}\n{bad json\n', encoding="utf-8")
-    return d
+    return mixed_folder(tmp_path, 3)
 
 
 def _files(out):

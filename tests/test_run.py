@@ -7,7 +7,7 @@ import pytest
 from xinwen.inference.batch import run_batch
 from xinwen.inference.pipeline import Pipeline
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, mixed_folder
 
 PAGE = ROOT / "examples" / "hunan-daily-2022-regional-page.txt"
 
@@ -19,16 +19,7 @@ def pipeline(tfidf_theme_model):
 
 @pytest.fixture()
 def folder(tmp_path):
-    d = tmp_path / "in"
-    d.mkdir()
-    for i in range(4):
-        shutil.copy(PAGE, d / f"page{i}.txt")
-    (d / "page1.txt").write_bytes(PAGE.read_text(encoding="utf-8").encode("gb18030"))
-    (d / "zz_binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
-    (d / "zz_empty.txt").write_bytes(b"")
-    (d / "articles.jsonl").write_text('{"id": "a1", "source": "xwlb", "title": "征兵", "text": "征兵宣传进校园。"}\n{bad json\n',
-                                      encoding="utf-8")
-    return d
+    return mixed_folder(tmp_path, 4)
 
 
 def _lines(p):
