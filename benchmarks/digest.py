@@ -9,6 +9,7 @@ articles/s for each method measured in the same run (target: learned ≥ 200 art
 from __future__ import annotations
 
 import argparse
+import re
 import time
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from xinwen.inference.digest import Digester, lead, textrank
 from xinwen.training.digest_train import evaluate_digests, pairs
 
 from xinwen.settings import load_config
+
+CREDIT = re.compile(r"【|】|记者|通讯员|本报讯|新华社|电（|电\(|据.{0,12}报道|\d+日电|中新网|央视网消息|人民网")
 
 
 def main() -> None:
@@ -43,6 +46,14 @@ def main() -> None:
             fn(t)
         speed[m] = len(texts) / (time.perf_counter() - t0)
     print("speed: " + ", ".join(f"{m} {v:,.0f} articles/s (×{v / speed['lead']:.2f} lead)" for m, v in speed.items()))
+    # credits left in digests, after the credit cleaning every record gets (a loose pattern: it also
+    # counts content mentions such as `接受了记者专访`, so it is an upper bound)
+    from xinwen.inference.articles import clean_record
+
+    digests = [learned(clean_record({"text": t})["text"]) for t in texts]
+    hits = [d for d in digests if CREDIT.search(d)]
+    print(f"credit-like words in {len(hits)} of {len(digests)} digests ({len(hits) / max(len(digests), 1):.1%}, "
+          f"an upper bound): " + " / ".join(hits[:5]))
 
 
 if __name__ == "__main__":
