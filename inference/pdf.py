@@ -9,7 +9,7 @@ from pathlib import Path
 
 from xinwen.inference.encoding import InputError
 from xinwen.inference.lines import Line
-from xinwen.inference.pdf_layout import segment_pdf_page
+from xinwen.inference.pdf_layout import page_lines, segment_pdf_page
 from xinwen.inference.segment import Article
 from xinwen.inference.segmentation.layout import PageLayout, PageLine
 
@@ -33,8 +33,6 @@ def pdf_pages(path: str | Path, name: str | None = None
         raise InputError(name, f"not a readable PDF ({type(e).__name__})") from None
     for page in pages:
         rows: list[tuple[str, float]] = []
-        boxed: list[PageLine] = []
-        H = page.height
         for box in page:
             if not isinstance(box, LTTextBox):
                 continue
@@ -45,9 +43,11 @@ def pdf_pages(path: str | Path, name: str | None = None
                 text = line.get_text().strip()
                 if text and sizes:
                     rows.append((text, statistics.median(sizes)))
-                    x0, y0, x1, y1 = line.bbox  # pdfminer's origin is the bottom left; ours the top left
-                    boxed.append(PageLine(text, x0, H - y1, x1, H - y0, statistics.median(sizes)))
         body = statistics.median([s for _, s in rows]) if rows else 0.0
         arts = segment_pdf_page(page) if rows else []
-        layout = PageLayout(boxed, width=page.width, height=H, source=name)
+        # the lines with their boxes, fake bold read once (`page_lines`); pdfminer's origin is the
+        # bottom left, ours the top left
+        boxed = [PageLine(t.text, t.x0, page.height - t.y1, t.x1, page.height - t.y0, t.size)
+                 for box in page_lines(page)[0] for t in box]
+        layout = PageLayout(boxed, width=page.width, height=page.height, source=name)
         yield [Line(t, s >= body * HEADLINE_RATIO) for t, s in rows], (arts or None), layout

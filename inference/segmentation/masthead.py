@@ -65,16 +65,8 @@ def _edge_lines(layout: PageLayout) -> list[str]:
         raw = layout.text.split("\n") if layout.text is not None else [ln.text for ln in layout.lines]
         texts = [t for t in raw if t.strip()]
         texts = texts[:_TOP_LINES] + texts[-_BOTTOM_LINES:] if len(texts) > _TOP_LINES + _BOTTOM_LINES else texts
-    return [repair_spacing(_single_struck(t)).translate(_DIGITS).strip() for t in texts]
+    return [repair_spacing(t).translate(_DIGITS).strip() for t in texts]
 
-
-def _single_struck(line: str) -> str:
-    """Bold set by printing each run twice comes out of pdfminer doubled (`77 理论理论`): when every
-    word of the line is some text twice over, keep one copy. `11 要闻` is left alone."""
-    words = line.split()
-    if words and all(len(w) % 2 == 0 and w[: len(w) // 2] == w[len(w) // 2:] for w in words):
-        return " ".join(w[: len(w) // 2] for w in words)
-    return line
 
 
 def _edition(m: re.Match, first: int) -> str:
