@@ -155,7 +155,7 @@ def test_json_min_and_doccano_exports(fixture_articles, tmp_path):
                    "n7": ("recruitment", ["recruitment"])}
     assert [c.task for c in res.conflicts] == ["3"]
     assert [str(p) for p in res.problems] == [
-        f"{doc}:3: broken JSON (Unterminated string starting at, column 19)",
+        f"{doc}:3: malformed JSON (Unterminated string starting at)",
         f"{doc}: task 8: no choices (not labelled, or skipped)"]
     lenient = import_labels([doc], empty_as_other=True)  # an empty answer taken as `other`
     assert {r["id"]: r["primary"] for r in lenient.records} == {"n7": "recruitment", "8": "other"}
@@ -163,7 +163,7 @@ def test_json_min_and_doccano_exports(fixture_articles, tmp_path):
     cut.write_text(json.dumps([_task(1, a[0]["text"], _ann(["industry"]))], indent=1)[:-40], encoding="utf-8")
     res = import_labels([cut, jmin])
     assert len(res.problems) == 1 and str(res.problems[0]).startswith(f"{cut}:")
-    assert res.problems[0].line and "broken JSON" in res.problems[0].reason
+    assert res.problems[0].line and "malformed JSON" in res.problems[0].reason
     assert len(res.records) == 2  # the broken file is named, the next file still imported
 
 

@@ -22,12 +22,13 @@ task is left out: guessing one of them would put a label on the article nobody a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
+
+from xinwen.inference.encoding import InputError
 
 from xinwen.settings import Labels, load_labels
 
@@ -118,42 +119,14 @@ def suggestion_rows(suggestions, fmt: ExchangeFormat, model_version: str) -> lis
 
 # ---- reading ------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class BrokenLine:
-    """A JSONL line that is not JSON: one task's problem, not the file's."""
-
-    line: int
-    reason: str
-
-
-def _load_json(path: str | Path) -> list:
-    """A whole-file JSON document (Label Studio exports: a broken one is one error naming the line),
-    or JSONL, one object a line (a broken line stays in place as a `BrokenLine`)."""
+def _rows(path: str | Path) -> list[tuple[int, dict | None, str | None]]:
+    """(line, object, problem) per record of a JSON document (Label Studio exports) or of JSONL
+    (doccano), by the reader every records file goes through (`sources.json_records`): a broken
+    line is that task's problem, a broken document one problem naming its line."""
     from xinwen.inference.encoding import decode_bytes
+    from xinwen.inference.sources import json_records
 
-    path = str(path)
-    text = decode_bytes(Path(path).read_bytes(), path)
-    if text.lstrip().startswith(("[", "{\n", "{\r")) and not _jsonl_like(text):
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise ValueError(f"{path}:{e.lineno}: broken JSON ({e.msg}, column {e.colno})") from None
-        return doc if isinstance(doc, list) else [doc]
-    rows: list = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as e:
-            rows.append(BrokenLine(n, f"broken JSON ({e.msg}, column {e.colno})"))
-    return rows
-
-
-def _jsonl_like(text: str) -> bool:
-    """Several lines that each open an object: JSONL, even if the first one is pretty-printed badly."""
-    lines = [x for x in text.splitlines() if x.strip()]
-    return len(lines) > 1 and all(x.lstrip().startswith("{") and x.rstrip().endswith("}") for x in lines[:2])
+    return list(json_records(decode_bytes(Path(path).read_bytes(), str(path))))
 
 
 def read_texts(path: str | Path, with_items: bool = False) -> Iterator:
@@ -167,7 +140,7 @@ def read_texts(path: str | Path, with_items: bool = False) -> Iterator:
     if name.endswith((".gz", ".csv")):
         rows = iter_items([p])
     else:
-        rows = (r for r in _rows_of([x for x in _load_json(p) if not isinstance(x, BrokenLine)], p) if r)
+        rows = (r for r in _rows_of([rec for _, rec, _ in _rows(p) if rec is not None], p) if r)
     for r in rows:
         if with_items:
             yield r
@@ -226,16 +199,14 @@ def _labelstudio_annotations(task: dict, tid: str) -> tuple[list[Annotation], st
     return out, None
 
 
-def _annotations(doc: list, path: str) -> Iterator[tuple[str, dict, list[Annotation] | None, str | None]]:
+def _annotations(rows: list[tuple[int, dict | None, str | None]]
+                 ) -> Iterator[tuple[str, dict, list[Annotation] | None, str | None]]:
     """(task id, its data, its annotations, problem) per task, for any of the three exports
-    (a JSONL line that is not JSON comes as task `line N`)."""
+    (what could not be read comes as task `line N`)."""
     by_task: dict[str, tuple[dict, list[Annotation]]] = {}
-    for i, row in enumerate(doc, 1):
-        if isinstance(row, BrokenLine):
-            yield f"line {row.line}", {}, None, row.reason
-            continue
-        if not isinstance(row, dict):
-            yield str(i), {}, None, f"not a JSON object ({type(row).__name__})"
+    for i, (n, row, problem) in enumerate(rows, 1):
+        if row is None:
+            yield f"line {n}", {}, None, problem
             continue
         if isinstance(row.get("data"), dict):  # Label Studio JSON
             tid = str(row.get("id", i))
@@ -263,11 +234,6 @@ def _annotations(doc: list, path: str) -> Iterator[tuple[str, dict, list[Annotat
         yield tid, data, anns, None
 
 
-def _line_of(msg: str, path: str) -> int | None:
-    head = msg.removeprefix(f"{path}:").split(":", 1)[0]
-    return int(head) if head.isdigit() else None
-
-
 def import_labels(paths: list[str | Path], labels: Labels | None = None, empty_as_other: bool = False
                   ) -> ImportResult:
     """Labelled records `{id, title, text, primary, labels}` from annotation-tool exports.
@@ -280,12 +246,14 @@ def import_labels(paths: list[str | Path], labels: Labels | None = None, empty_a
     seen_ids: set[str] = set()
     for path in map(str, paths):
         try:
-            doc = _load_json(path)
-        except (ValueError, OSError) as e:
-            res.problems.append(TaskProblem(path, "-", str(e).removeprefix(f"{path}:").split(": ", 1)[-1],
-                                            _line_of(str(e), path)))
+            rows = _rows(path)
+        except InputError as e:  # not text at all: one problem for the file
+            res.problems.append(TaskProblem(path, "-", e.reason))
             continue
-        for tid, data, anns, problem in _annotations(doc, path):
+        except OSError as e:
+            res.problems.append(TaskProblem(path, "-", str(e.strerror or e)))
+            continue
+        for tid, data, anns, problem in _annotations(rows):
             res.tasks += 1
             if problem:
                 line = int(tid.split()[1]) if tid.startswith("line ") else None
