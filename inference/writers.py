@@ -41,6 +41,11 @@ def write_text_atomic(path: str | Path, text: str) -> None:
     publish(tmp, path)
 
 
+def write_jsonl_atomic(path: str | Path, rows) -> None:
+    """Records as JSON Lines, atomically: labelled sets, suggestions, self-training labels."""
+    write_text_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+
+
 def remove_stale_temps(path: Path) -> int:
     """Temporary siblings a crashed write left beside `path` (callers hold the output's lock)."""
     n = 0

@@ -302,3 +302,13 @@ def import_labels(paths: list[str | Path], labels: Labels | None = None, empty_a
             res.records.append({"id": rid, "title": str(data.get("title") or ""), "text": text.strip(),
                                 "primary": primary, "labels": list(dict.fromkeys(ordered))})
     return res
+
+
+def write_labels(exports: list[str | Path], out: str | Path, empty_as_other: bool = False) -> ImportResult:
+    """`import_labels`, its records written atomically to `out` (JSONL) when there are any."""
+    from xinwen.inference.writers import write_jsonl_atomic
+
+    res = import_labels(exports, empty_as_other=empty_as_other)
+    if res.records:
+        write_jsonl_atomic(out, res.records)
+    return res

@@ -8,7 +8,6 @@ also occur in the labelled files are skipped, so dev scores stay honest.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from itertools import islice
@@ -73,9 +72,8 @@ def pseudo_label(corpus: Iterable[str | Path], out_file: str | Path, model: str 
                     rows.append({"id": f"pseudo:{it['id']}", "title": it["title"], "text": text,
                                  "primary": pick[0], "labels": pick[1]})
             bar.update(task, advance=len(chunk), info=" ".join(f"{k} {v}" for k, v in sorted(kept.items())))
-    out = Path(out_file)
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    tmp.replace(out)
+    from xinwen.inference.writers import write_jsonl_atomic
+
+    write_jsonl_atomic(out_file, rows)
     return {"scored": min(items, len(pool)), "kept": len(rows), "per_class": dict(kept)}
 

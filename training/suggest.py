@@ -164,7 +164,7 @@ def write_suggestions(corpus: Iterable[str | Path], n: int, out: str | Path, fmt
     import json
     from collections import Counter
 
-    from xinwen.inference.writers import write_text_atomic
+    from xinwen.inference.writers import write_jsonl_atomic, write_text_atomic
     from xinwen.training.label_exchange import ExchangeFormat, labelstudio_config, suggestion_rows
 
     fmt_ = ExchangeFormat(fmt)
@@ -176,6 +176,6 @@ def write_suggestions(corpus: Iterable[str | Path], n: int, out: str | Path, fmt
         write_text_atomic(out, json.dumps(rows, ensure_ascii=False, indent=1))
         write_text_atomic(out.with_suffix(".config.xml"), labelstudio_config())
     else:
-        write_text_atomic(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        write_jsonl_atomic(out, rows)
     return {"suggested": len(picks), "by_model_theme": dict(Counter(s.theme for s in picks)),
             "median_margin": float(np.median([s.margin for s in picks])) if picks else None}

@@ -416,18 +416,15 @@ def import_labels(
     """Read Label Studio or doccano exports as labels.
 
     Writes records `xinwen train` accepts; bad tasks and annotator conflicts are listed."""
-    from xinwen.inference.writers import write_text_atomic
-    from xinwen.training.label_exchange import import_labels as run
+    from xinwen.training.label_exchange import write_labels
 
     if out.suffix.lower() != ".jsonl":
         raise typer.BadParameter(f"{out}: write .jsonl", param_hint="-o")
-    res = run(exports, empty_as_other=empty_as_other)
+    res = write_labels(exports, out, empty_as_other)
     for p in res.problems:
         _report_error(str(p))
     for c in res.conflicts:
         _report_error(f"conflict {c}")
-    if res.records:
-        write_text_atomic(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in res.records))
     typer.echo(json.dumps(res.summary()))
     if not res.records:
         raise typer.Exit(1)
