@@ -55,20 +55,27 @@ class ThemeModelConfig:
             raw = json.loads(p.read_text(encoding="utf-8"))
         except json.JSONDecodeError as e:
             raise ValueError(f"{p}: broken JSON ({e.msg}, line {e.lineno})") from None
+        try:
+            return cls.from_dict(raw)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"{p}: {e}") from None
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> ThemeModelConfig:
+        """The fields it knows from `raw`, the rest kept as `extra`; `other` and the display
+        names from `labels.yaml` for folders written before they were stored."""
         missing = [k for k in ("architecture", "themes", "thresholds") if k not in raw]
         if missing:
-            raise ValueError(f"{p}: no {', '.join(missing)}")
-        if "other" not in raw or "display" not in raw:  # written before the folder carried its taxonomy
+            raise ValueError(f"no {', '.join(missing)}")
+        raw = dict(raw)
+        if "other" not in raw or "display" not in raw:
             from xinwen.settings import load_labels
 
             labels = load_labels()
             raw.setdefault("other", labels.other)
             raw.setdefault("display", {k: v for k, v in labels.zh.items() if k in (*raw["themes"], raw["other"])})
         known = {f for f in cls.__dataclass_fields__ if f != "extra"}
-        try:
-            return cls(**{k: raw[k] for k in known if k in raw}, extra={k: v for k, v in raw.items() if k not in known})
-        except (TypeError, ValueError) as e:
-            raise ValueError(f"{p}: {e}") from None
+        return cls(**{k: raw[k] for k in known if k in raw}, extra={k: v for k, v in raw.items() if k not in known})
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

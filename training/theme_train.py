@@ -123,6 +123,25 @@ TRAIN_SCHEMA = {
 }
 
 
+def _parent_tfidf_if_better(init_from, themes, other, ref, bert, refit_scores, w, th, ensemble, parent,
+                            min_gain, min_support):
+    """(parent's TF-IDF model, its blend weight, thresholds), or None when the refit is better.
+
+    The parent's TF-IDF half learned from all its data; one refit on a few dozen new labels knows
+    only those. It stays unless the refit wins by `min_gain` on `ref`, where the blend is tuned."""
+    kept = TfidfThemeModel.load(Path(init_from), themes)
+    kept_scores = kept.predict_scores(ref["title"], ref["text"])
+    w2, th2, _ = _choose_blend(bert, kept_scores, ref["primary"], themes, other, ensemble, parent, min_gain,
+                               min_support)
+
+    def mix(t, ww):
+        return t if bert is None else (1 - ww) * bert + ww * t
+
+    refit_f1 = _macro_f1(mix(refit_scores, w), ref["primary"], themes, other, th)
+    kept_f1 = _macro_f1(mix(kept_scores, w2), ref["primary"], themes, other, th2)
+    return (kept, w2, th2) if refit_f1 <= kept_f1 + min_gain else None
+
+
 def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str, config: str | None = None,
                 base_model: str | None = None, init_from: str | None = None, random_init: bool = False,
                 quiet: bool = False, overrides: dict | None = None, folds: int = 0) -> dict:
@@ -192,24 +211,15 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
                                          parent, min_gain, min_support)
     tfidf_from = "refit"
     if parent is not None and (parent.get("tfidf_weight", 0) > 0 or parent["architecture"] == "tfidf"):
-        # the parent's TF-IDF half learned from all its data; one refit on a few dozen new labels
-        # knows only those. It stays unless the refit wins by `min_gain` where the blend is tuned.
-        kept = TfidfThemeModel.load(Path(init_from), themes)
         ref = train if folds else dev
-        b = cv["bert"] if folds else dev_bert
-        kept_scores = kept.predict_scores(ref["title"], ref["text"])
-        w2, th2, _ = _choose_blend(b, kept_scores, ref["primary"], themes, other, ensemble, parent, min_gain,
-                                   min_support)
-
-        def mix(t, ww):
-            return t if b is None else (1 - ww) * b + ww * t
-
-        refit_f1 = _macro_f1(mix(cv["tfidf"] if folds else tfidf_dev, w), ref["primary"], themes, other, th)
-        kept_f1 = _macro_f1(mix(kept_scores, w2), ref["primary"], themes, other, th2)
-        if refit_f1 <= kept_f1 + min_gain:
-            tfidf, w, th, tfidf_from = kept, w2, th2, "parent"
+        kept = _parent_tfidf_if_better(init_from, themes, other, ref, cv["bert"] if folds else dev_bert,
+                                       cv["tfidf"] if folds else tfidf_dev, w, th, ensemble, parent, min_gain,
+                                       min_support)
+        if kept is not None:
+            tfidf, w, th = kept
+            tfidf_from = "parent"
             if dev is not None:
-                tfidf_dev = kept.predict_scores(dev["title"], dev["text"])
+                tfidf_dev = tfidf.predict_scores(dev["title"], dev["text"])
     meta["tfidf_from"] = tfidf_from
     if is_bert and ensemble and w == 0:
         warn(f"the TF-IDF half was dropped: BERT alone scored best on {'out-of-fold scores' if folds else 'dev'} "
@@ -221,12 +231,8 @@ def train_theme(train_path: str | list[str], dev_path: str | None, out_dir: str,
     meta["tfidf_weight"] = w
     meta["tuned_on"] = f"{folds}-fold out-of-fold scores on the training data" if folds else "dev"
     meta["thresholds"] = [float(x) for x in th]
-    known = {"max_length", "head_fraction", "tfidf_weight", "thresholds", "themes", "architecture"}
-    model_cfg = ThemeModelConfig(architecture=meta["architecture"], themes=themes, thresholds=meta["thresholds"],
-                                 other=other, display={c: labels.zh.get(c, c) for c in (*themes, other)},
-                                 tfidf_weight=w, max_length=meta.get("max_length"),
-                                 head_fraction=meta.get("head_fraction", 0.7),
-                                 extra={k: v for k, v in meta.items() if k not in known})
+    meta.update(other=other, display={c: labels.zh.get(c, c) for c in (*themes, other)})
+    model_cfg = ThemeModelConfig.from_dict(meta)
     model_cfg.to_dir(out)
     meta = model_cfg.to_dict()
     (out / "training_config.yaml").write_text(yaml.safe_dump(cfg, allow_unicode=True))
