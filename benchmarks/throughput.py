@@ -42,26 +42,29 @@ def one(config: str, model: str, data: str, tfidf: str) -> dict:
     t_start = time.perf_counter()
     from xinwen.inference.batch import run_batch
     from xinwen.inference.pipeline import Pipeline
+    from xinwen.inference.records import ArticleRecord
+    from xinwen.models.theme_config import ThemeModelConfig
 
     backend = "onnx" if config.startswith("onnx") else "torch"
     if config.startswith("onnx"):
-        meta_p = Path(model) / "xinwen.json"
-        meta = json.loads(meta_p.read_text())
-        meta["onnx_file"] = "onnx/model.int8.onnx" if config == "onnx-int8" else "onnx/model.onnx"
-        meta_p.write_text(json.dumps(meta, indent=1))
+        cfg = ThemeModelConfig.from_dir(model)
+        cfg.onnx_file = "onnx/model.int8.onnx" if config == "onnx-int8" else "onnx/model.onnx"
+        cfg.to_dir(model)
     mdir = tfidf if config == "tfidf" else model
-    recs = [json.loads(x) for x in Path(data).read_text(encoding="utf-8").splitlines()]
-    Pipeline(theme_model=mdir, backend=backend).annotate([dict(recs[0])])  # what one small job waits for
+    rows = [json.loads(x) for x in Path(data).read_text(encoding="utf-8").splitlines()]
+    recs = lambda: [ArticleRecord.from_fields(r) for r in rows]  # noqa: E731  (annotate fills them in)
+    Pipeline(theme_model=mdir, backend=backend).annotate(recs()[:1])  # what one small job waits for
     start = time.perf_counter() - t_start
     p = Pipeline(theme_model=mdir, backend=backend, digest=False)
+    batch = recs()
     t0 = time.perf_counter()
-    p.annotate([dict(r) for r in recs])
-    classify = len(recs) / (time.perf_counter() - t0)
+    p.annotate(batch)
+    classify = len(rows) / (time.perf_counter() - t0)
     p = Pipeline(theme_model=mdir, backend=backend)
     with tempfile.TemporaryDirectory() as d:
         t0 = time.perf_counter()
         run_batch([data], Path(d) / "out.jsonl", p, quiet=True)
-        whole = len(recs) / (time.perf_counter() - t0)
+        whole = len(rows) / (time.perf_counter() - t0)
     return {"start": start, "classify": classify, "run": whole, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -70,10 +73,11 @@ def tfidf_half(model: Path, out: Path) -> Path:
     out.mkdir(parents=True)
     for f in ("tfidf_vocab.json", "tfidf.safetensors"):
         shutil.copy(model / f, out / f)
-    meta = json.loads((model / "xinwen.json").read_text())
-    meta.update(architecture="tfidf", tfidf_weight=1.0)
-    meta.pop("onnx_file", None)
-    (out / "xinwen.json").write_text(json.dumps(meta, indent=1))
+    from xinwen.models.theme_config import ThemeModelConfig
+
+    cfg = ThemeModelConfig.from_dir(model)
+    cfg.architecture, cfg.tfidf_weight, cfg.onnx_file = "tfidf", 1.0, None
+    cfg.to_dir(out)
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from xinwen.inference.encoding import InputError
+from xinwen.inference.records import ArticleRecord
 from xinwen.inference.segmentation.credits import split_credits
 from xinwen.inference.segmentation.layout import Segmenter
 from xinwen.inference.segmenter import page_records
@@ -22,7 +23,7 @@ from xinwen.inference.sources import (
 
 
 def articles_from(path: str, on_error: Callable[[InputError], None],
-                  segmenter: Segmenter = Segmenter.RULES, stem: str | None = None) -> Iterator[dict]:
+                  segmenter: Segmenter = Segmenter.RULES, stem: str | None = None) -> Iterator[ArticleRecord]:
     """Every article of one input; `stem` starts its ids (`unique_stems` makes them unique in a batch)."""
     try:
         if kind_of(path) == "records":
@@ -31,9 +32,11 @@ def articles_from(path: str, on_error: Callable[[InputError], None],
             for rec in read_records(path, errs):
                 while errs:
                     on_error(errs.pop(0))
-                rec.setdefault("id", f"{stem}:{rec['_line']}")
-                rec.setdefault("source", path)
-                yield clean_record(rec)
+                r = ArticleRecord.from_fields(rec)
+                if r.id is None:
+                    r.id = f"{stem}:{rec['_line']}"
+                r.source = r.source or path
+                yield clean_record(r)
             for e in errs:
                 on_error(e)
         else:
@@ -48,15 +51,13 @@ def articles_from(path: str, on_error: Callable[[InputError], None],
         on_error(InputError(input_name(path), f"could not be read ({type(e).__name__}: {e})"))
 
 
-def clean_record(rec: dict) -> dict:
+def clean_record(rec: ArticleRecord) -> ArticleRecord:
     """A record's body loses the dateline and credits printed at its edges, as a page's does
     (`本报讯（记者…）`, `【…】`, `新华社…电`, a closing `（王普）`); they go to `dateline` and
     `byline` unless the record has them already."""
-    dateline, byline, text = split_credits(rec["text"])
-    if text != rec["text"]:
-        rec["text"] = text
-        if dateline and not rec.get("dateline"):
-            rec["dateline"] = dateline
-        if byline and not rec.get("byline"):
-            rec["byline"] = byline
+    dateline, byline, text = split_credits(rec.text)
+    if text != rec.text:
+        rec.text = text
+        rec.dateline = rec.dateline or dateline or None
+        rec.byline = rec.byline or byline or None
     return rec

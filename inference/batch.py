@@ -21,6 +21,7 @@ from pathlib import Path
 
 from xinwen.inference.encoding import InputError
 from xinwen.inference.pipeline import Pipeline
+from xinwen.inference.records import ArticleRecord
 from xinwen.inference.sources import expand_inputs, unique_stems
 from xinwen.inference.writers import RecordWriter, remove_stale_temps
 
@@ -56,7 +57,7 @@ def side_paths(out: Path) -> tuple[Path, Path]:
 
 # one input's work: groups of annotated records, the errors met while making each, and whether
 # the group is the input's last
-Groups = Iterator[tuple[list[dict], list[dict], bool]]
+Groups = Iterator[tuple[list[ArticleRecord], list[dict], bool]]
 
 
 def input_groups(pipeline: Pipeline, path: str, stem: str, before: dict, group_size: int) -> Groups:
@@ -74,7 +75,7 @@ def input_groups(pipeline: Pipeline, path: str, stem: str, before: dict, group_s
             errs.append({"input": path, "line": e.line, "reason": str(e)})
 
     for group, done in pipeline.groups(path, stem, on_error, group_size, skip=before.get("articles", 0),
-                                       tag={"input": path}):
+                                       input_name=path):
         yield group, list(errs), done
         errs.clear()
 
@@ -89,7 +90,7 @@ def _record_input(path: str, sha: str | None, before: dict, groups: Groups, w: R
     for group, errs, done in groups:
         for r in group:
             w.write(r)
-            pages.add(r.get("page"))
+            pages.add(r.page)
         w.flush()
         for e in errs:
             _append_jsonl(err_path, e)
@@ -309,5 +310,5 @@ def _run(inputs: list[str], out: Path, engine, resume: bool, report: str | Path 
     if report:
         from xinwen.inference.briefing import write_briefing
 
-        write_briefing(_read_out(out), _read_jsonl(err_path), report, summary)
+        write_briefing([ArticleRecord.from_fields(r) for r in _read_out(out)], _read_jsonl(err_path), report, summary)
     return summary

@@ -12,12 +12,13 @@ one table per language; theme names come from the taxonomy (`configs/labels.yaml
 from __future__ import annotations
 
 import html
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from xinwen.inference.records import ArticleRecord
 
 from xinwen.settings import load_config, load_labels
 
@@ -75,41 +76,29 @@ def _esc(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _scores(r: dict) -> dict[str, float]:
-    raw = r.get("scores") or {}
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw or "{}")
-        except json.JSONDecodeError:
-            return {}
-    out = {}
-    for k, v in raw.items() if isinstance(raw, dict) else ():
-        try:
-            out[str(k)] = max(0.0, min(1.0, float(v)))
-        except (TypeError, ValueError):
-            continue
-    return out
+def _scores(r: ArticleRecord) -> dict[str, float]:
+    return {k: max(0.0, min(1.0, v)) for k, v in (r.scores or {}).items()}
 
 
-def language(records: list[dict]) -> str:
+def language(records: list[ArticleRecord]) -> str:
     """`zh` when most of the text is Chinese (it nearly always is), else `en`."""
-    sample = "".join(str(r.get("title") or "") + str(r.get("text") or "")[:200] for r in records[:200])
+    sample = "".join((r.title or "") + r.text[:200] for r in records[:200])
     letters = sum(c.isalpha() for c in sample)
     return "zh" if letters and len(_CJK.findall(sample)) >= 0.5 * letters else "en"
 
 
-def _where(r: dict, ui: dict[str, str]) -> str:
+def _where(r: ArticleRecord, ui: dict[str, str]) -> str:
     """`湖南日报 · 2024-06-04 · A06 城市`: what the page printed; the file's name where it printed
     nothing, never its folder."""
-    origin = r.get("paper") or (Path(str(r.get("source") or r.get("input") or "")).name or None)
-    edition = " ".join(str(x) for x in (r.get("edition"), r.get("section")) if x)
-    page = ui["page"].format(n=r["page"]) if r.get("page") and not edition else None
-    return " · ".join(_esc(x) for x in (origin, r.get("date"), edition or page) if x)
+    origin = r.paper or (Path(r.source or r.input or "").name or None)
+    edition = " ".join(x for x in (r.edition, r.section) if x)
+    page = ui["page"].format(n=r.page) if r.page and not edition else None
+    return " · ".join(_esc(x) for x in (origin, r.date, edition or page) if x)
 
 
-def _confidence(r: dict, names: dict[str, str], other: str, cfg: BriefingSettings, ui: dict[str, str]) -> str:
+def _confidence(r: ArticleRecord, names: dict[str, str], other: str, cfg: BriefingSettings, ui: dict[str, str]) -> str:
     scores = _scores(r)
-    theme = str(r.get("theme") or other)
+    theme = r.theme or other
     if not scores:
         return ""
     best = max(scores, key=scores.get)
@@ -120,21 +109,21 @@ def _confidence(r: dict, names: dict[str, str], other: str, cfg: BriefingSetting
     return ""
 
 
-def _card(r: dict, names: dict[str, str], other: str, cfg: BriefingSettings, ui: dict[str, str]) -> str:
-    title, digest = r.get("title") or "", r.get("digest") or ""
-    kicker = f'<div class="kicker">{_esc(r["kicker"])}</div>' if r.get("kicker") else ""
+def _card(r: ArticleRecord, names: dict[str, str], other: str, cfg: BriefingSettings, ui: dict[str, str]) -> str:
+    title, digest = r.title or "", r.digest or ""
+    kicker = f'<div class="kicker">{_esc(r.kicker)}</div>' if r.kicker else ""
     if title:
         head = f"<h3>{_esc(title)}</h3>"
         digest_line = f'<div class="digest"><b>{ui["digest"]}</b>{_esc(digest)}</div>' if digest else ""
     else:  # the digest stands in for the missing headline, once
         head = f'<h3>{_esc(digest)}<span class="untitled">{ui["untitled"]}</span></h3>'
         digest_line = ""
-    sub = f'<div class="sub">{_esc(r["subtitle"])}</div>' if r.get("subtitle") else ""
-    theme = str(r.get("theme") or other)
+    sub = f'<div class="sub">{_esc(r.subtitle)}</div>' if r.subtitle else ""
+    theme = r.theme or other
     meta = [f'<span class="theme">{_esc(names.get(theme, theme))}</span>'
             f'{_confidence(r, names, other, cfg, ui)}']
-    if r.get("byline"):
-        meta.append(_esc(r["byline"]))
+    if r.byline:
+        meta.append(_esc(r.byline))
     return (f'<div class="card"><div class="where">{_where(r, ui)}</div>{kicker}{head}{sub}{digest_line}'
             f'<div class="meta">{" · ".join(meta)}</div></div>')
 
@@ -156,7 +145,7 @@ def _shown_path(text: Any) -> str:
     return re.sub(r"(?:[^\s:]*/)+([^/\s:]+)", r"\1", "" if text is None else str(text))
 
 
-def render_briefing(records: list[dict], errors: list[dict], counts: Any = None,
+def render_briefing(records: list[ArticleRecord], errors: list[dict], counts: Any = None,
                     settings: BriefingSettings | None = None, when: datetime | None = None) -> str:
     """The briefing's HTML. `counts` has a run summary's `inputs`, `pages`, `articles`, `errors`."""
     labels = load_labels()
@@ -164,13 +153,13 @@ def render_briefing(records: list[dict], errors: list[dict], counts: Any = None,
     lang = language(records)
     ui = UI[lang]
     names = dict(labels.zh) if lang == "zh" else {k: k for k in labels.primary_classes}
-    groups: dict[str, list[dict]] = {t: [] for t in labels.primary_classes}
+    groups: dict[str, list[ArticleRecord]] = {t: [] for t in labels.primary_classes}
     for r in records:
-        groups.setdefault(str(r.get("theme") or labels.other), []).append(r)
+        groups.setdefault(r.theme or labels.other, []).append(r)
     n = {k: getattr(counts, k, None) for k in ("inputs", "pages", "articles", "errors")}
     n = {k: (len(records) if k == "articles" else len(errors) if k == "errors" else "?") if v is None else v
          for k, v in n.items()}
-    covers = sorted({" ".join(str(x) for x in (r.get("paper"), r.get("date")) if x) for r in records} - {""})
+    covers = sorted({" ".join(x for x in (r.paper, r.date) if x) for r in records} - {""})
     sub = [ui["generated"].format(when=f"{when or datetime.now():%Y-%m-%d %H:%M}"), ui["counts"].format(**n)]
     if covers:
         sub.append(ui["covers"].format(what="、".join(covers[:6]) + ("…" if len(covers) > 6 else "")))
@@ -193,7 +182,7 @@ def render_briefing(records: list[dict], errors: list[dict], counts: Any = None,
     return "".join(parts)
 
 
-def write_briefing(records: list[dict], errors: list[dict], path: str | Path, counts: Any = None) -> None:
+def write_briefing(records: list[ArticleRecord], errors: list[dict], path: str | Path, counts: Any = None) -> None:
     from xinwen.inference.writers import write_text_atomic
 
     write_text_atomic(path, render_briefing(records, errors, counts))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from xinwen.inference.articles import articles_from
 from xinwen.inference.encoding import InputError
+from xinwen.inference.records import ArticleRecord
 from xinwen.inference.segmentation.layout import Segmenter
 from xinwen.inference.sources import expand_inputs, unique_stems
 from xinwen.inference.writers import RecordWriter
@@ -34,33 +35,35 @@ class Pipeline:
             self.digester = Digester(digest_method, digest_model, max_chars)
         self.batch_size = batch_size
 
-    def annotate(self, recs: list[dict], progress: Callable[[int], None] | None = None) -> list[dict]:
-        """Add `theme`, `themes`, `scores` and/or `digest` to each record, in place."""
+    def annotate(self, recs: list[ArticleRecord], progress: Callable[[int], None] | None = None) -> list[ArticleRecord]:
+        """Fill in `theme`, `themes`, `scores` and/or `digest` of each record, in place."""
         if not recs:
             return recs
         if self.model is not None:
-            preds = self.model.predict([r.get("title") for r in recs], [str(r["text"]) for r in recs], self.batch_size)
+            preds = self.model.predict([r.title for r in recs], [r.text for r in recs], self.batch_size)
             for r, p in zip(recs, preds):
-                r.update(p)
+                r.theme, r.themes, r.scores = p["theme"], p["themes"], p["scores"]
         if self.digester is not None:
             for r in recs:
                 # no kicker/subtitle context: the shipped ranker was trained without it
-                r["digest"] = self.digester(str(r["text"]))
+                r.digest = self.digester(r.text)
         if progress:
             progress(len(recs))
         return recs
 
     def groups(self, path: str, stem: str, on_error: Callable[[InputError], None], size: int,
-               skip: int = 0, tag: dict | None = None) -> Iterator[tuple[list[dict], bool]]:
+               skip: int = 0, input_name: str | None = None) -> Iterator[tuple[list[ArticleRecord], bool]]:
         """The one loop every command runs: one input's articles, `size` at a time, annotated,
         each group with whether the input is finished (the last group, possibly empty). The first
-        `skip` articles (done by a run this one resumes) are read but not annotated; `tag` fields
-        (`run`'s `input`) join each record before its annotations."""
-        group: list[dict] = []
+        `skip` articles (done by a run this one resumes) are read but not annotated;
+        `input_name` (`run`'s name for the input) goes into each record's `input`."""
+        group: list[ArticleRecord] = []
         for n, r in enumerate(articles_from(path, on_error, self.segmenter, stem), 1):
             if n <= skip:
                 continue
-            group.append({**r, **tag} if tag else r)
+            if input_name is not None:
+                r.input = input_name
+            group.append(r)
             if len(group) >= size:
                 yield self.annotate(group), False
                 group = []

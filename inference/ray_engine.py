@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from xinwen.inference.batch import Groups, Task, input_groups
+from xinwen.inference.records import ArticleRecord
+from xinwen.inference.writers import record_fields
 
 EXTRA = "the Ray engine needs the `ray` extra: pip install 'xinwen[ray]'"
 
@@ -79,7 +81,7 @@ class _Worker:
                     groups = [([], [{"input": t["path"], "line": None,
                                      "reason": f"{t['path']}: could not be fetched ({type(e).__name__}: {e})"}], True)]
                 else:
-                    groups = [(recs, errs, done) for recs, errs, done in
+                    groups = [([record_fields(r) for r in recs], errs, done) for recs, errs, done in
                               input_groups(self.pipeline, local, t["stem"], t["before"], self.group_size)]
                     groups = _renamed(groups, local, t["path"])
                     for _, errs, _ in groups:  # the error's `input` is the input as the driver named it
@@ -140,4 +142,5 @@ class RayEngine:
             batch_format="default")
         for row in ds.iter_rows():
             t = tasks[int(row["idx"])]
-            yield t, iter([(recs, errs, done) for recs, errs, done in json.loads(row["result"])])
+            yield t, iter([([ArticleRecord.from_fields(r) for r in recs], errs, done)
+                           for recs, errs, done in json.loads(row["result"])])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from xinwen.inference.lines import (
     AFFILIATION,
@@ -50,14 +50,6 @@ class Article:
     body_lines: list[str] = field(default_factory=list)
     text: str = ""
     ocr_confidence: float | None = None  # mean OCR confidence of its lines, for pages read from images
-
-    def record(self, **extra) -> dict:
-        d = asdict(self)
-        d.pop("body_lines")
-        conf = d.pop("ocr_confidence")
-        if conf is not None:
-            d.update(ocr=True, ocr_confidence=round(conf, 4))
-        return {**extra, **d}
 
 
 def assign_headline(texts: list[str], art: Article) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from xinwen.inference.encoding import InputError
+from xinwen.inference.records import ArticleRecord
 from xinwen.inference.segment import Article
 from xinwen.inference.segmentation import Segmenter, segment_page
 from xinwen.inference.segmentation.layout import PageLayout
@@ -44,14 +45,19 @@ def page_articles(page: Page, segmenter: Segmenter = Segmenter.RULES) -> tuple[l
     return without_furniture(page.layout, arts)
 
 
-def page_records(page: Page, segmenter: Segmenter = Segmenter.RULES) -> list[dict]:
+def page_records(page: Page, segmenter: Segmenter = Segmenter.RULES) -> list[ArticleRecord]:
+    """The page's articles as records, numbered in reading order (`stem#p3-2`: page 3, second)."""
     arts, mast = page_articles(page, segmenter)
-    return [a.record(id=f"{page.stem}#p{page.page}-{n}", source=page.source, page=page.page, **mast.fields())
-            for n, a in enumerate(arts, 1)]
+    return [ArticleRecord(
+        id=f"{page.stem}#p{page.page}-{n}", source=page.source, page=page.page, paper=mast.paper, date=mast.date,
+        edition=mast.edition, section=mast.section, kicker=a.kicker, title=a.title, subtitle=a.subtitle,
+        byline=a.byline, dateline=a.dateline, captions=list(a.captions), text=a.text,
+        ocr_confidence=None if a.ocr_confidence is None else round(a.ocr_confidence, 4))
+        for n, a in enumerate(arts, 1)]
 
 
 def segment_inputs(inputs: list[str], on_error: Callable[[InputError], None],
-                   segmenter: Segmenter = Segmenter.RULES) -> Iterator[dict]:
+                   segmenter: Segmenter = Segmenter.RULES) -> Iterator[ArticleRecord]:
     """Yield article records for every page of every input; bad inputs go to `on_error`."""
     paths = list(expand_inputs(inputs))
     stems = unique_stems(paths)

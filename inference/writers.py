@@ -11,11 +11,31 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-CSV_FIELDS = ["id", "input", "source", "page", "paper", "date", "edition", "section", "kicker", "title", "subtitle", "byline", "captions", "text",
-              "theme", "themes", "scores", "digest"]
+from xinwen.inference.records import PAGE_FIELDS, ArticleRecord
+
+# an article record's fields on disk, in this order (JSONL keys and CSV columns alike); a records
+# file's own fields follow them
+FIELDS = ("id", "input", "source", "page", "paper", "date", "edition", "section", "kicker", "title", "subtitle",
+          "byline", "dateline", "captions", "text", "ocr", "ocr_confidence", "theme", "themes", "scores", "digest")
+
+
+def record_fields(rec: ArticleRecord) -> dict[str, Any]:
+    """The record as it is written: its fields in `FIELDS` order, then its `extra` ones. Written
+    are the body, whatever has a value, and on an article read from a page the page's fields even
+    when empty (null), so its CSV columns do not depend on which article comes first; an empty
+    caption list is left off a passed-through record, an empty `themes` (nothing over threshold)
+    is not. `ocr: true` marks an article read from an image."""
+    out: dict[str, Any] = {}
+    for name in FIELDS:
+        v = (True if rec.ocr else None) if name == "ocr" else getattr(rec, name)
+        if name == "text" or (rec.from_page and name in PAGE_FIELDS) or (v is not None and not (name == "captions" and not v)):
+            out[name] = v
+    out.update(rec.extra)
+    return out
 
 
 def publish(tmp: str | Path, path: str | Path) -> None:
@@ -59,14 +79,20 @@ def _csv_value(v):
     return json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else ("" if v is None else v)
 
 
-def clean(rec: dict) -> dict:
+def clean(rec: ArticleRecord | Mapping[str, Any]) -> dict[str, Any]:
+    """What is written for `rec`: an article record's fields, or an entry's (a ledger line, an
+    error) less keys starting with `_`, which are the reader's own."""
+    if isinstance(rec, ArticleRecord):
+        return record_fields(rec)
     return {k: v for k, v in rec.items() if not k.startswith("_")}
 
 
 class RecordWriter:
     """Context manager: `with RecordWriter(path) as w: w.write(rec)`.
 
-    CSV puts the first record's known columns in `CSV_FIELDS` order, then its other keys in their
+    Writes article records (through `record_fields`, the one place their shape on disk is
+    decided) and plain entries (ledger lines, errors). CSV puts the first record's known columns
+    in `FIELDS` order, then its other keys in their
     order (`classify` on articles gets no empty `digest` or `page` columns); a key that first
     turns up after rows are written widens the file (rewritten under the wider header), and
     appending to an existing CSV keeps its header, so no column is dropped or shifted.
@@ -99,7 +125,7 @@ class RecordWriter:
             self.fh = os.fdopen(fd, "w", encoding="utf-8-sig" if self.fmt == "csv" else "utf-8", newline="")
         return self
 
-    def write(self, rec: dict) -> None:
+    def write(self, rec: ArticleRecord | Mapping[str, Any]) -> None:
         rec = clean(rec)
         assert self.fh is not None
         if self.fmt == "csv":
@@ -118,7 +144,7 @@ class RecordWriter:
 
     def _write_csv(self, rec: dict) -> None:
         if self.fields is None:
-            self.fields = [k for k in CSV_FIELDS if k in rec] + [k for k in rec if k not in CSV_FIELDS]
+            self.fields = [k for k in FIELDS if k in rec] + [k for k in rec if k not in FIELDS]
             csv.writer(self.fh).writerow(self.fields)
         elif extra := [k for k in rec if k not in self.fields]:
             self._widen(extra)

@@ -4,6 +4,7 @@ theme with an unsure mark, in the page's language; every field escaped."""
 from datetime import datetime
 
 from xinwen.inference.briefing import BriefingSettings, render_briefing
+from xinwen.inference.records import ArticleRecord
 
 MARK = "<script>alert(1)</script>"
 WHEN = datetime(2026, 12, 6, 8, 0)
@@ -13,13 +14,13 @@ def _rec(**kw):
     base = {"title": "县交警开展一盔一带整治", "text": "交警大队在集市路口开展宣传劝导。", "theme": "road-safety",
             "scores": {"road-safety": 0.93, "governance": 0.1}, "digest": "交警开展一盔一带整治",
             "source": "/srv/papers/2024/hnsb20240604_A06.pdf", "page": 1}
-    return {**base, **kw}
+    return ArticleRecord.from_fields({**base, **kw})  # as the briefing reads OUT back
 
 
 def test_every_field_of_a_card_and_the_error_table_is_escaped():
     rec = {k: MARK for k in ("title", "subtitle", "kicker", "digest", "byline", "source", "page", "theme", "paper",
                              "date", "edition", "section")} | {"scores": {"industry": MARK}, "text": "x"}
-    html = render_briefing([rec, {**rec, "title": ""}], [{"input": MARK, "line": MARK, "reason": MARK}], when=WHEN)
+    html = render_briefing([ArticleRecord.from_fields(rec), ArticleRecord.from_fields({**rec, "title": ""})], [{"input": MARK, "line": MARK, "reason": MARK}], when=WHEN)
     assert "<script>" not in html
     assert html.count("&lt;script&gt;") >= 10
 

@@ -150,8 +150,9 @@ def test_bundled_page_matches_gold_exactly():
 
 def test_records_lose_their_credits_like_pages_do():
     from xinwen.inference.articles import clean_record
+    from xinwen.inference.records import ArticleRecord
 
-    rec = clean_record({"text": "新华社北京5月9日电（记者王欢）日本首相表示。", "id": "a"})
-    assert rec == {"text": "日本首相表示。", "id": "a", "dateline": "新华社北京5月9日电", "byline": "记者王欢"}
-    kept = clean_record({"text": "本报讯 会议召开。", "byline": "张三"})
-    assert kept["byline"] == "张三" and kept["dateline"] == "本报讯" and kept["text"] == "会议召开。"
+    rec = clean_record(ArticleRecord(text="新华社北京5月9日电（记者王欢）日本首相表示。", id="a"))
+    assert rec == ArticleRecord(text="日本首相表示。", id="a", dateline="新华社北京5月9日电", byline="记者王欢")
+    kept = clean_record(ArticleRecord(text="本报讯 会议召开。", byline="张三"))
+    assert (kept.byline, kept.dateline, kept.text) == ("张三", "本报讯", "会议召开。")

@@ -51,11 +51,11 @@ def test_a_page_image_is_read_by_ocr_into_its_article(page_png):
     pages = list(read_pages(str(page_png)))
     assert len(pages) == 1 and pages[0].layout.ocr and pages[0].layout.has_geometry
     recs = page_records(pages[0])
-    assert recs and all(r["ocr"] and 0.5 < r["ocr_confidence"] <= 1.0 for r in recs)
-    text = re.sub(r"\s", "", "".join(r["text"] for r in recs))
+    assert recs and all(r.ocr and 0.5 < r.ocr_confidence <= 1.0 for r in recs)
+    text = re.sub(r"\s", "", "".join(r.text for r in recs))
     hits = sum(1 for i in range(len(BODY) - 3) if BODY[i : i + 4] in text)
     assert hits >= 0.8 * (len(BODY) - 3)  # character 4-grams of the body found, OCR slips allowed
-    assert any(TITLE in re.sub(r"\s", "", r.get("title") or "") for r in recs)
+    assert any(TITLE in re.sub(r"\s", "", r.title or "") for r in recs)
 
 
 def test_a_blank_image_is_one_clear_error(tmp_path):

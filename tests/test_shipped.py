@@ -20,7 +20,7 @@ def test_bundled_page_articles_get_their_gold_theme():
     gold = [a["themes"][0] for a in json.loads((FIX / "hunan-daily-2022-regional-page.gold.json").read_text())["articles"]]
     recs = [r for p in read_pages(str(PAGE)) for r in page_records(p)]
     Pipeline(digest=False).annotate(recs)
-    assert [r["theme"] for r in recs] == gold
+    assert [r.theme for r in recs] == gold
 
 
 @needs("digest_model")
@@ -32,10 +32,10 @@ def test_every_article_of_the_bundled_page_gets_a_digest():
 
     d = Digester()
     recs = [r for p in read_pages(str(PAGE)) for r in page_records(p)]
-    assert recs[-1]["title"] is None  # the untitled article gets one too
+    assert recs[-1].title is None  # the untitled article gets one too
     for r in recs:
-        out = d(r["text"])
-        assert 4 <= len(out) <= 30 and out in normalise_text(r["text"])
+        out = d(r.text)
+        assert 4 <= len(out) <= 30 and out in normalise_text(r.text)
 
 
 @needs("base_model")
