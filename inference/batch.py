@@ -24,6 +24,7 @@ from xinwen.inference.pipeline import Pipeline
 from xinwen.inference.records import ArticleRecord
 from xinwen.inference.sources import expand_inputs, unique_stems
 from xinwen.inference.writers import RecordWriter, remove_stale_temps
+from xinwen.models.theme_config import ThemeModelConfig
 
 from xinwen.settings import file_sha256
 from xinwen.ui import progress_bar
@@ -228,19 +229,22 @@ def _append_jsonl(path: Path, rec: dict) -> None:
 def run_batch(inputs: list[str], out: str | Path, pipeline: Pipeline | None, resume: bool = False,
               report: str | Path | None = None, quiet: bool = False,
               on_input_done: Callable[[str], None] | None = None, group_size: int = 64,
-              lock: bool = True, engine=None) -> RunSummary:
+              lock: bool = True, engine=None, taxonomy: ThemeModelConfig | None = None) -> RunSummary:
     """Segment, classify and digest every input into `out`; see the module docstring for safety.
     `engine` does the work (default: `LocalEngine(pipeline)`; `ray_engine.RayEngine` on a cluster);
     this function alone writes OUT, the errors file, the ledger and the briefing, so both engines
     give the same files and each resumes the other's runs.
-    `lock=False`: the caller holds `locked(out)` already (the CLI takes it before loading models)."""
+    `lock=False`: the caller holds `locked(out)` already (the CLI takes it before loading models).
+    `taxonomy` names the briefing's themes (default: the pipeline's theme model's own)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with locked(out) if lock else nullcontext():
         for p in (out, *side_paths(out)):
             remove_stale_temps(p)
         engine = engine or LocalEngine(pipeline, group_size)
-        return _run(inputs, out, engine, resume, report, quiet, on_input_done)
+        if taxonomy is None and pipeline is not None and pipeline.model is not None:
+            taxonomy = pipeline.model.config
+        return _run(inputs, out, engine, resume, report, quiet, on_input_done, taxonomy)
 
 
 def _resume_state(paths: list[str], hashes: dict, out: Path, err_path: Path, prog_path: Path) -> dict:
@@ -278,7 +282,7 @@ def _resume_state(paths: list[str], hashes: dict, out: Path, err_path: Path, pro
 
 
 def _run(inputs: list[str], out: Path, engine, resume: bool, report: str | Path | None, quiet: bool,
-         on_input_done: Callable[[str], None] | None) -> RunSummary:
+         on_input_done: Callable[[str], None] | None, taxonomy: ThemeModelConfig | None) -> RunSummary:
     err_path, prog_path = side_paths(out)
     own = {_resolved(p) for p in (out, err_path, prog_path, out.with_name(f".{out.name}.lock"))}
     paths = [p for p in expand_inputs(inputs) if p == "-" or _resolved(p) not in own]
@@ -310,5 +314,6 @@ def _run(inputs: list[str], out: Path, engine, resume: bool, report: str | Path 
     if report:
         from xinwen.inference.briefing import write_briefing
 
-        write_briefing([ArticleRecord.from_fields(r) for r in _read_out(out)], _read_jsonl(err_path), report, summary)
+        write_briefing([ArticleRecord.from_fields(r) for r in _read_out(out)], _read_jsonl(err_path), report, summary,
+                       taxonomy)
     return summary

@@ -6,7 +6,7 @@ Articles are grouped by theme. Each card says where the article ran as a reader 
 printed none; never a filesystem path), then kicker, headline and subtitle, the digest, and
 the theme, marked when the model was unsure (`configs/briefing.yaml`). The page language decides
 the briefing's: Chinese pages get a Chinese briefing. Every word the briefing prints is in `UI`,
-one table per language; theme names come from the taxonomy (`configs/labels.yaml`).
+one table per language; theme names come from the theme model's own taxonomy (its `xinwen.json`), else `configs/labels.yaml`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from xinwen.inference.records import ArticleRecord
+from xinwen.models.theme_config import ThemeModelConfig
 
 from xinwen.settings import load_config, load_labels
 
@@ -146,16 +147,22 @@ def _shown_path(text: Any) -> str:
 
 
 def render_briefing(records: list[ArticleRecord], errors: list[dict], counts: Any = None,
-                    settings: BriefingSettings | None = None, when: datetime | None = None) -> str:
-    """The briefing's HTML. `counts` has a run summary's `inputs`, `pages`, `articles`, `errors`."""
-    labels = load_labels()
+                    settings: BriefingSettings | None = None, when: datetime | None = None,
+                    taxonomy: ThemeModelConfig | None = None) -> str:
+    """The briefing's HTML. `counts` has a run summary's `inputs`, `pages`, `articles`, `errors`;
+    `taxonomy` (the theme model's config) names and orders the themes, else `configs/labels.yaml`."""
+    if taxonomy is None:
+        labels = load_labels()
+        classes, other, display = labels.primary_classes, labels.other, dict(labels.zh)
+    else:  # the model's own: a model trained on another taxonomy groups and names by it
+        classes, other, display = taxonomy.classes, taxonomy.other, dict(taxonomy.display)
     cfg = settings or BriefingSettings.load()
     lang = language(records)
     ui = UI[lang]
-    names = dict(labels.zh) if lang == "zh" else {k: k for k in labels.primary_classes}
-    groups: dict[str, list[ArticleRecord]] = {t: [] for t in labels.primary_classes}
+    names = {k: display.get(k, k) for k in classes} if lang == "zh" else {k: k for k in classes}
+    groups: dict[str, list[ArticleRecord]] = {t: [] for t in classes}
     for r in records:
-        groups.setdefault(r.theme or labels.other, []).append(r)
+        groups.setdefault(r.theme or other, []).append(r)
     n = {k: getattr(counts, k, None) for k in ("inputs", "pages", "articles", "errors")}
     n = {k: (len(records) if k == "articles" else len(errors) if k == "errors" else "?") if v is None else v
          for k, v in n.items()}
@@ -170,7 +177,7 @@ def render_briefing(records: list[ArticleRecord], errors: list[dict], counts: An
              f'</section>']
     for t, recs in groups.items():
         if recs:
-            cards = "".join(_card(r, names, labels.other, cfg, ui) for r in recs)
+            cards = "".join(_card(r, names, other, cfg, ui) for r in recs)
             parts.append(f'<section id="{_esc(t)}"><h2>{_esc(names.get(t, t))} <small>{len(recs)}</small></h2>'
                          f'{cards}</section>')
     if errors:
@@ -182,7 +189,8 @@ def render_briefing(records: list[ArticleRecord], errors: list[dict], counts: An
     return "".join(parts)
 
 
-def write_briefing(records: list[ArticleRecord], errors: list[dict], path: str | Path, counts: Any = None) -> None:
+def write_briefing(records: list[ArticleRecord], errors: list[dict], path: str | Path, counts: Any = None,
+                   taxonomy: ThemeModelConfig | None = None) -> None:
     from xinwen.inference.writers import write_text_atomic
 
-    write_text_atomic(path, render_briefing(records, errors, counts))
+    write_text_atomic(path, render_briefing(records, errors, counts, taxonomy=taxonomy))

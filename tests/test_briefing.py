@@ -52,3 +52,14 @@ def test_unsure_calls_are_marked_and_an_untitled_digest_shows_once():
 def test_an_english_page_gets_an_english_briefing():
     html = render_briefing([_rec(title="Helmet campaign", text="Police handed out helmets at the market.")], [])
     assert '<html lang="en">' in html and "News briefing" in html and "road-safety" in html
+
+
+def test_a_model_of_another_taxonomy_names_its_own_themes():
+    from xinwen.models.theme_config import ThemeModelConfig
+
+    tax = ThemeModelConfig(architecture="tfidf", themes=("flood", "harvest"), thresholds=[0.5, 0.5], other="misc",
+                           display={"flood": "防汛", "harvest": "秋收", "misc": "其他"})
+    html = render_briefing([_rec(theme="flood", scores={"flood": 0.9, "harvest": 0.1}), _rec(theme="misc", scores={})],
+                           [], taxonomy=tax)
+    assert '<section id="flood"><h2>防汛 <small>1</small>' in html and '<section id="misc"><h2>其他' in html
+    assert "道路交通安全" not in html and 'id="road-safety"' not in html  # labels.yaml's themes are not this model's

@@ -1,6 +1,6 @@
 """Credits printed at the edges of a body: datelines (`本报讯`, `新华社北京5月9日电`), bylines
 inside them (`本报讯（记者 张三 通讯员 李四）`), `【…】` source brackets, `据…报道` openers, and a
-closing `（王普）`. They go to the article's `dateline` and `byline` fields, so neither the theme
+closing `（王普）` or author's note (`（作者为…研究员）`). They go to the article's `dateline` and `byline` fields, so neither the theme
 model nor the digest reads them as text. This is a parser of printed forms, not a threshold.
 """
 
@@ -17,6 +17,9 @@ _OPEN = re.compile(
 )
 _BRACKET = re.compile(r"^【(?P<dl>[^】]{2,40})】[ \u3000]*")
 _REPORTER = re.compile(r"(?:见习|特约|本报)?(?:记者|通讯员)")
+# the note on who the author is that closes a signed article: `（作者为中央党校研究员）`,
+# `（作者单位：湖南大学）`, `（作者系…）`
+_AUTHOR_NOTE = re.compile(r"[ \u3000\n]*[（(]作者(?:为|系|是|单位|：|:)[^（）()\n]{2,80}[）)][ \u3000]*$")
 
 
 def split_credits(text: str) -> tuple[str | None, str | None, str]:
@@ -33,21 +36,32 @@ def split_credits(text: str) -> tuple[str | None, str | None, str]:
             r = _REPORTER.search(inner)
             dateline, byline = (inner[: r.start()].strip() or None, inner[r.start():].strip()) if r else (inner, None)
             text = text[m.end():]
-    if byline is None:
+    note = _AUTHOR_NOTE.search(text)
+    if note and note.start() > 0:
+        text, note_text = text[: note.start()], note.group().strip()
+        byline = f"{byline} {note_text}" if byline else note_text
+    if byline is None or note:
         paras = text.split("\n")
         rest, names = split_byline(paras[-1])
         if names and rest:
-            byline, paras[-1] = names, rest
+            byline, paras[-1] = _joined(names, byline), rest
             text = "\n".join(paras)
         elif names and len(paras) > 1:  # the closing credit set on a line of its own
-            byline, text = names, "\n".join(paras[:-1])
+            byline, text = _joined(names, byline), "\n".join(paras[:-1])
     return dateline, byline, text
+
+
+def _joined(names: str, note: str | None) -> str:
+    return f"{names} {note}" if note else names
 
 
 def clean_credits(article):
     """An Article with a dateline or credit at the edges of its body moved to its fields."""
     dateline, byline, text = split_credits(article.text)
     article.dateline = article.dateline or dateline
+    note = _AUTHOR_NOTE.search(byline or "")
+    if article.byline and note and note.group().strip() not in article.byline:  # the name over the title, the note under the body
+        article.byline = f"{article.byline} {note.group().strip()}"
     article.byline = article.byline or byline
     article.text = text
     return article

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from xinwen.inference.segment import Article
-from xinwen.inference.segmentation.credits import split_credits
+from xinwen.inference.segmentation.credits import clean_credits, split_credits
 from xinwen.inference.segmentation.features import (
     cascade_reading,
     dump_features,
@@ -368,12 +368,7 @@ class LayoutReader:
         names = self.text_roles.feature_names
         col = names.index("cascade_body_start" if x[0, names.index("cascade_after")] else "cascade_head_start")
         c = {k for k, i in enumerate(keep) if x[i, col] > 0} | {0}
-        out = []
-        for a in arts:
-            dateline, byline, text = split_credits(a.text)
-            a.dateline, a.byline, a.text = dateline, a.byline or byline, text
-            out.append(a)
-        return c, out
+        return c, [clean_credits(a) for a in arts]
 
 
     def _segment_dump(self, page: PageLayout) -> list[Article]:
