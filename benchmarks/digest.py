@@ -48,9 +48,9 @@ def main() -> None:
     print("speed: " + ", ".join(f"{m} {v:,.0f} articles/s (×{v / speed['lead']:.2f} lead)" for m, v in speed.items()))
     # credits left in digests, after the credit cleaning every record gets (a loose pattern: it also
     # counts content mentions such as `接受了记者专访`, so it is an upper bound)
-    from xinwen.inference.articles import clean_record
+    from xinwen.inference.segmentation.credits import split_credits
 
-    digests = [learned(clean_record({"text": t})["text"]) for t in texts]
+    digests = [learned(split_credits(t)[2]) for t in texts]
     hits = [d for d in digests if CREDIT.search(d)]
     print(f"credit-like words in {len(hits)} of {len(digests)} digests ({len(hits) / max(len(digests), 1):.1%}, "
           f"an upper bound): " + " / ".join(hits[:5]))

@@ -39,7 +39,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=150)
     ap.add_argument("--unmarked", type=Path, default=None, help="write unmarked digests here (JSONL)")
     a = ap.parse_args()
-    from xinwen.inference.articles import clean_record
+    from xinwen.inference.segmentation.credits import split_credits
     from xinwen.inference.digest import Digester
 
     marks = {}
@@ -51,7 +51,7 @@ def main() -> None:
     got: Counter[str] = Counter()
     todo = []
     for it in sample(a.corpus, a.n):
-        body = clean_record({"text": it["text"]})["text"]
+        body = split_credits(it["text"])[2]  # what a record's body loses
         d = digest(body)
         mark = marks.get((it["id"], d))
         if mark is None:

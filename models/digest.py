@@ -1,7 +1,8 @@
-"""The digest span ranker: hand-made span features scored by a small MLP.
+"""The digest span ranker: span features scored by a small MLP.
 
 Features carry what headlines share with their bodies — position, length, clause shape,
-centrality (overlap with the whole body), numbers, named-entity-ish density. The MLP is
+centrality (overlap with the whole body), numbers, named-entity-ish density, and how much the
+span reads like a headline (`headline_style`, a model learnt from the corpus's headlines). The MLP is
 stored as safetensors + JSON (no pickle), and scored with numpy at inference.
 """
 
@@ -14,17 +15,20 @@ from pathlib import Path
 
 import numpy as np
 from safetensors.numpy import load_file, save_file
+from xinwen.models.headline_style import HeadlineStyle
 from xinwen.models.spans import Span, candidates, no_span
 from xinwen.models.textclean import normalise_text
 
-FEATURES_VERSION = 3  # v2: centrality by prefix sums (bigrams counted with repeats); v3: head_cut
+FEATURES_VERSION = 4  # v2: centrality by prefix sums (bigrams counted with repeats); v3: head_cut; v4: headline_style
 FEATURES = ["sent_index", "first_sentence", "rel_pos", "len_ratio", "len_chars", "clause_start", "clause_count",
             "sent_start", "sent_end", "centrality_uni", "centrality_bi", "digits", "quote", "colon_in",
-            "title_overlap", "lead_overlap", "is_first_candidate", "log_sent_index", "head_cut"]
+            "title_overlap", "lead_overlap", "is_first_candidate", "log_sent_index", "head_cut", "headline_style"]
 
 
-def span_features(body: str, spans: list[Span], max_chars: int, context: str = "") -> np.ndarray:
-    """One row per candidate. `context` is any known headline-ish text (kicker/subtitle), often empty.
+def span_features(body: str, spans: list[Span], max_chars: int, context: str = "",
+                  style: HeadlineStyle | None = None) -> np.ndarray:
+    """One row per candidate. `context` is any known headline-ish text (kicker/subtitle), often empty;
+    `style` scores how much each span reads like a headline (0 without one).
 
     Centrality is how typical the span's characters and bigrams are of the whole body,
     computed with prefix sums so an article costs O(length + candidates)."""
@@ -38,6 +42,7 @@ def span_features(body: str, spans: list[Span], max_chars: int, context: str = "
     cb_sum = np.concatenate([[0.0], np.cumsum(bi_w)])
     ctx = set(context)
     lead_set = set(body[: min(len(body), 80)])
+    looks = style.score([s.text for s in spans]) if style is not None else np.zeros(len(spans), np.float32)
     rows = []
     for k, s in enumerate(spans):
         t = s.text
@@ -51,7 +56,7 @@ def span_features(body: str, spans: list[Span], max_chars: int, context: str = "
             s.clause_start, s.clause_count, float(s.sent_start), float(s.sent_end), cu, cb,
             sum(c.isdigit() for c in t) / L, float("“" in t), float("：" in t),
             len(tset & ctx) / L if ctx else 0.0, len(tset & lead_set) / L, float(k == 0),
-            math.log1p(s.sent_index), float(s.head_cut),
+            math.log1p(s.sent_index), float(s.head_cut), float(looks[k]),
         ])
     return np.asarray(rows, dtype=np.float32).reshape(len(spans), len(FEATURES))
 
@@ -59,8 +64,8 @@ def span_features(body: str, spans: list[Span], max_chars: int, context: str = "
 class DigestRanker:
     """MLPs(features), averaged → predicted ROUGE-L of a span against the article's real headline."""
 
-    def __init__(self, weights: dict[str, np.ndarray], meta: dict):
-        self.w, self.meta = weights, meta
+    def __init__(self, weights: dict[str, np.ndarray], meta: dict, style: HeadlineStyle | None = None):
+        self.w, self.meta, self.style = weights, meta, style
 
     def score(self, X: np.ndarray) -> np.ndarray:
         z = (X - self.w["mean"]) / self.w["scale"]
@@ -80,7 +85,7 @@ class DigestRanker:
         spans = candidates(body, max_chars)
         if not spans:
             return no_span(body, max_chars)
-        scores = self.score(span_features(body, spans, max_chars, context))
+        scores = self.score(span_features(body, spans, max_chars, context, self.style))
         # a span that starts or stops mid-phrase reads badly even when it shares the headline's
         # words: a whole one wins when it scores within `dangling_margin` (saved with the model)
         margin = float(self.meta.get("dangling_margin", 0.0))
@@ -96,8 +101,11 @@ class DigestRanker:
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in self.w.items()}, str(out / "digest.safetensors"))
-        (out / "digest.json").write_text(json.dumps({**self.meta, "features": FEATURES, "features_version": FEATURES_VERSION},
+        (out / "digest.json").write_text(json.dumps({**self.meta, "features": FEATURES, "features_version": FEATURES_VERSION,
+                                                     "headline_style": self.style is not None},
                                                     indent=1, ensure_ascii=False))
+        if self.style is not None:
+            self.style.save_pretrained(out)
 
     @classmethod
     def from_pretrained(cls, path: str | Path) -> DigestRanker:
@@ -107,4 +115,9 @@ class DigestRanker:
         meta = json.loads((path / "digest.json").read_text())
         if meta.get("features") != FEATURES or meta.get("features_version", 1) != FEATURES_VERSION:
             raise ValueError(f"{path}: digest model was trained on other features; retrain it")
-        return cls(load_file(str(path / "digest.safetensors")), meta)
+        style = None
+        if meta.get("headline_style"):  # trained with one: its scores are a feature, so it must be there
+            if not HeadlineStyle.exists(path):
+                raise ValueError(f"{path}: digest model lost its headline-style model (headline_style.*); retrain it")
+            style = HeadlineStyle.from_pretrained(path)
+        return cls(load_file(str(path / "digest.safetensors")), meta, style)

@@ -276,3 +276,24 @@ def test_whole_statements_are_not_dangling(span):
     from xinwen.models.spans import dangling
 
     assert not dangling(span, 0, len(span))
+
+
+def test_the_headline_style_model_learns_headlines_from_spans_and_travels_with_the_ranker(fixture_articles, tmp_path):
+    import numpy as np
+    from xinwen.models.headline_style import HeadlineStyle
+    from xinwen.training.digest_train import fit_headline_style
+
+    style = fit_headline_style(fixture_articles, 20, seed=0, buckets=2 ** 12, c=10.0, quiet=True)
+    titles = [a["title"] for a in fixture_articles]
+    spans = [s.text for a in fixture_articles for s in candidates(normalise_text(a["text"]), 20)]
+    assert style.score(titles).mean() > style.score(spans).mean() + 1.0  # it tells them apart where it learnt
+    X, y, _ = build_matrix(fixture_articles, 20, quiet=True, style=style)
+    assert np.ptp(X[:, -1]) > 0  # the ranker sees the style score as a feature
+    ranker = fit_ranker(X, y, hidden=(8,), style=style)
+    ranker.save_pretrained(tmp_path / "digest")
+    again = DigestRanker.from_pretrained(tmp_path / "digest")
+    assert again.style.score(spans[:5]) == pytest.approx(style.score(spans[:5]), rel=1e-6)
+    (tmp_path / "digest" / "headline_style.safetensors").unlink()
+    with pytest.raises(ValueError, match="lost its headline-style model"):
+        DigestRanker.from_pretrained(tmp_path / "digest")
+    assert isinstance(again.style, HeadlineStyle)

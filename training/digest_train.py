@@ -16,6 +16,7 @@ import yaml
 from xinwen.inference.digest import Digester, lead, textrank
 from xinwen.inference.rouge import rouge_all, rouge_l, strip_ws
 from xinwen.models.digest import FEATURES, DigestRanker, span_features
+from xinwen.models.headline_style import HeadlineStyle, design
 from xinwen.models.spans import candidates
 from xinwen.models.textclean import normalise_text
 from xinwen.training.corpus import iter_items
@@ -34,7 +35,32 @@ def pairs(paths: list[str], heldout_every: int, heldout: bool, limit: int):
     return list(islice(it, limit))
 
 
-def build_matrix(items: list[dict], max_chars: int, quiet: bool = False):
+def fit_headline_style(items: list[dict], max_chars: int, seed: int, buckets: int = 2 ** 18,
+                       c: float = 1.0, quiet: bool = False) -> HeadlineStyle:
+    """Real headlines (whitespace and closing punctuation removed, at most 2×`max_chars`) against
+    up to two candidate spans of each body that are not its headline (ROUGE-L under 0.5)."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(seed)
+    pos, neg = [], []
+    with progress_bar(quiet) as bar:
+        task = bar.add_task("headline style", total=len(items), info="")
+        for it in items:
+            title = strip_ws(it["title"]).strip("。！？!?；;，,")
+            if 4 <= len(title) <= 2 * max_chars:
+                pos.append(title)
+            spans = [s.text for s in candidates(normalise_text(it["text"]), max_chars)]
+            spans = [t for t in spans if rouge_l(t, title) < 0.5]
+            for k in rng.permutation(len(spans))[:2]:
+                neg.append(spans[k])
+            bar.update(task, advance=1)
+    X = design(pos + neg, buckets)
+    y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
+    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=1000, solver="liblinear").fit(X, y)
+    return HeadlineStyle(lr.coef_[0].astype(np.float32), float(lr.intercept_[0]), buckets)
+
+
+def build_matrix(items: list[dict], max_chars: int, quiet: bool = False, style: HeadlineStyle | None = None):
     Xs, ys, groups = [], [], []
     with progress_bar(quiet) as bar:
         task = bar.add_task("features", total=len(items), info="")
@@ -43,14 +69,15 @@ def build_matrix(items: list[dict], max_chars: int, quiet: bool = False):
             spans = candidates(body, max_chars)
             if spans:
                 title = strip_ws(it["title"])
-                Xs.append(span_features(body, spans, max_chars))
+                Xs.append(span_features(body, spans, max_chars, style=style))
                 ys.append(np.array([rouge_l(s.text, title) for s in spans], dtype=np.float32))
                 groups.append(np.full(len(spans), g))
             bar.update(task, advance=1)
     return np.concatenate(Xs), np.concatenate(ys), np.concatenate(groups)
 
 
-def fit_ranker(X: np.ndarray, y: np.ndarray, hidden=(64, 32), seed: int = 13, members: int = 1) -> DigestRanker:
+def fit_ranker(X: np.ndarray, y: np.ndarray, hidden=(64, 32), seed: int = 13, members: int = 1,
+               style: HeadlineStyle | None = None) -> DigestRanker:
     """`members` MLPs from seeds `seed`, `seed`+1, …, their scores averaged: one 30-epoch MLP's
     held-out ROUGE-L moves by ±0.003 with its seed alone, as much as a feature change does."""
     import warnings
@@ -72,7 +99,7 @@ def fit_ranker(X: np.ndarray, y: np.ndarray, hidden=(64, 32), seed: int = 13, me
             mlp.fit(Z, y)
         for i, (W, b) in enumerate(zip(mlp.coefs_, mlp.intercepts_)):
             w[f"m{m}.W{i}"], w[f"m{m}.b{i}"] = W.astype(np.float32), b.astype(np.float32)
-    return DigestRanker(w, {"n_layers": n_layers, "members": members, "hidden": list(hidden)})
+    return DigestRanker(w, {"n_layers": n_layers, "members": members, "hidden": list(hidden)}, style)
 
 
 def evaluate_digests(items: list[dict], methods: dict, max_chars: int = 30, quiet: bool = False) -> dict:
@@ -99,15 +126,18 @@ def train_digest(corpus: list[str], out_dir: str, config: str | None = None, qui
     """Library entry point behind `xinwen train-digest`."""
     cfg = load_config(config, "digest")
     t0 = time.time()
-    items = pairs(corpus, cfg["heldout_every"], False, limit or cfg["train_items"])
-    X, y, _ = build_matrix(items, cfg["max_chars"], quiet)
-    ranker = fit_ranker(X, y, seed=cfg["seed"], members=int(cfg.get("members", 1)))
+    style_items = pairs(corpus, cfg["heldout_every"], False, limit or cfg["style_items"])
+    style = fit_headline_style(style_items, cfg["max_chars"], cfg["seed"], quiet=quiet)
+    items = style_items[: limit or cfg["train_items"]]
+    X, y, _ = build_matrix(items, cfg["max_chars"], quiet, style)
+    ranker = fit_ranker(X, y, seed=cfg["seed"], members=int(cfg.get("members", 1)), style=style)
     ranker.meta["dangling_margin"] = float(cfg.get("dangling_margin", 0.0))  # before the held-out check uses it
     held = pairs(corpus, cfg["heldout_every"], True, cfg.get("eval_items", 1000))
     res = evaluate_digests(held, {"learned": lambda t: ranker.best(t, cfg["max_chars"]),
                                   "lead": lambda t: lead(t, cfg["max_chars"]),
                                   "textrank": lambda t: textrank(t, cfg["max_chars"])}, cfg["max_chars"], quiet)
-    ranker.meta.update(max_chars=cfg["max_chars"], train_items=len(items), candidates=int(len(y)),
+    ranker.meta.update(max_chars=cfg["max_chars"], train_items=len(items), style_items=len(style_items),
+                       candidates=int(len(y)),
                        heldout=res, minutes=round((time.time() - t0) / 60, 1),
                        data=[{"path": c, "sha256": file_sha256(c)} for c in corpus], config=cfg)
     ranker.save_pretrained(out_dir)
@@ -132,7 +162,10 @@ number-safe; a clause longer than that offers its head and its tail) with the av
 {meta.get('members', 1)} MLP(s) (seeds from {meta['config']['seed']}) over {len(FEATURES)} span features
 ({', '.join(FEATURES)}), trained to predict each span's character ROUGE-L against the article's
 real headline. A span cut mid-phrase gives way to a whole one scoring within
-{meta.get('dangling_margin', 0.0)} of it (`dangling_margin`).
+{meta.get('dangling_margin', 0.0)} of it (`dangling_margin`). `headline_style` is the log-odds of a
+logistic model on hashed character 1–3-grams (`headline_style.safetensors`) that the span is a
+headline rather than a body span, learnt from {meta.get('style_items', '?')} corpus items' real headlines against
+spans of their bodies.
 Trained on {meta['train_items']} corpus items ({meta['candidates']} candidate spans) in {meta['minutes']} minutes.
 
 ## Held-out items ({res['n']}, never trained on): character ROUGE F1 against the real headline

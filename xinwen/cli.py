@@ -502,7 +502,7 @@ def train_digest(
     corpus: list[Path] = typer.Option(..., "--corpus", exists=True, help="JSONL(.gz)/CSV with title and text."),
     out: Path = typer.Option(..., "-o", "--out", help="Output digest model folder."),
     config: Path | None = typer.Option(None, "--config", help="YAML config (default: configs/digest.yaml)."),
-    limit: int | None = typer.Option(None, "--limit", help="Override train_items."),
+    limit: int | None = typer.Option(None, "--limit", help="Train on the first N items only (headline style and ranker alike)."),
 ) -> None:
     """Train the digest span ranker.
 
