@@ -71,3 +71,31 @@ def test_a_blank_image_is_one_clear_error(tmp_path):
     bad.write_bytes(b"not a jpeg")
     with pytest.raises(InputError, match="broken.jpg: not a readable image"):
         list(read_pages(str(bad)))
+
+
+def test_a_vertical_headline_is_read_top_to_bottom_as_one_vertical_line(tmp_path):
+    """A title set one character under the other comes back in reading order, flagged vertical."""
+    import pypdfium2 as pdfium
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+    from xinwen.inference.segmentation.ocr import image_layouts
+
+    vtitle = "县交警开展整治行动"
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(tmp_path / "v.pdf"), pagesize=(420, 330))
+    c.setFont("STSong-Light", 24)
+    for k, ch in enumerate(vtitle):
+        c.drawString(20, 300 - k * 30, ch)
+    c.setFont("STSong-Light", 11)
+    for k, i in enumerate(range(0, len(BODY), 24)):
+        c.drawString(70, 290 - k * 16, BODY[i : i + 24])
+    c.showPage()
+    c.save()
+    pdf = pdfium.PdfDocument(str(tmp_path / "v.pdf"))
+    pdf[0].render(scale=200 / 72).to_pil().save(tmp_path / "v.png", dpi=(200, 200))
+    pdf.close()
+    (layout,) = image_layouts(tmp_path / "v.png")
+    vertical = [ln for ln in layout.lines if ln.vertical]
+    assert [re.sub(r"\s", "", ln.text) for ln in vertical] == [vtitle]
+    assert not any(ln.vertical for ln in layout.lines if ln is not vertical[0])  # body lines stay horizontal
