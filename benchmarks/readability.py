@@ -39,8 +39,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=150)
     ap.add_argument("--unmarked", type=Path, default=None, help="write unmarked digests here (JSONL)")
     a = ap.parse_args()
-    from xinwen.inference.segmentation.credits import split_credits
     from xinwen.inference.digest import Digester
+    from xinwen.inference.segmentation.credits import split_credits
 
     marks = {}
     if MARKS.exists():

@@ -339,3 +339,20 @@ def test_a_training_config_with_an_unknown_key_or_bad_value_is_refused(labelled_
         r = runner.invoke(app, ["train", "--train", str(tr), "--dev", str(dv), "-o", str(tmp_path / "m"),
                                 "--config", str(cfg)])
         assert r.exit_code == 2 and msg in r.stderr and not (tmp_path / "m").exists(), r.stderr
+
+
+def test_digest_and_pretraining_configs_refuse_unknown_keys_before_work_starts(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "a", "title": "标题", "text": "正文内容。"}\n', encoding="utf-8")
+    for command, text, msg in (
+            (["train-digest", "--corpus", str(corpus), "-o", str(tmp_path / "d")], "style_item: 5\n",
+             "unknown key 'style_item'"),
+            (["train-digest", "--corpus", str(corpus), "-o", str(tmp_path / "d")], "dangling_margin: high\n",
+             "dangling_margin is 'high'"),
+            (["pretrain", "--corpus", str(corpus), "-o", str(tmp_path / "p")], "training:\n  lerning_rate: 0.1\n",
+             "unknown key 'training.lerning_rate'")):
+        cfg = tmp_path / "c.yaml"
+        cfg.write_text(text, encoding="utf-8")
+        r = runner.invoke(app, [*command, "--config", str(cfg)])
+        assert r.exit_code == 2 and msg in r.stderr, (command, r.stderr)
+        assert not (tmp_path / "d").exists() and not (tmp_path / "p").exists()

@@ -15,9 +15,10 @@ import numpy as np
 from safetensors.numpy import save_file
 from transformers import AutoTokenizer
 from xinwen.training.corpus import item_text
+from xinwen.training.pretrain_config import load_pretrain_config
 from xinwen.training.pretrain_data import SHARD_FORMAT, item_windows, split_items, word_starts
 
-from xinwen.settings import file_sha256, load_config, stable_bucket
+from xinwen.settings import file_sha256, stable_bucket
 from xinwen.ui import log_line
 
 _TOK = None
@@ -50,7 +51,7 @@ def pretokenize(corpus: list[str | Path], out_dir: str | Path, tokenizer: str | 
     so accuracies from a shard and from the raw corpus measure the same thing. `fraction`
     keeps a hash-chosen share of the training items, to fit a shard into a size limit.
     """
-    cfg = load_config(config, "pretrain")
+    cfg = load_pretrain_config(config)
     tc = cfg["training"]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -25,10 +25,11 @@ from xinwen.models.bert import masked_lm_logits, new_masked_lm, save_hf_folder
 from xinwen.models.tokenizer import train_tokenizer
 from xinwen.training.corpus import item_text
 from xinwen.training.masking import mask_batch
+from xinwen.training.pretrain_config import load_pretrain_config
 from xinwen.training.pretrain_data import Shard, collate, is_shard, shuffled, split_items, windows
 from xinwen.training.pretrain_report import write_card, write_curve
 
-from xinwen.settings import file_sha256, load_config
+from xinwen.settings import file_sha256
 from xinwen.ui import log_line, progress_bar
 
 
@@ -376,7 +377,5 @@ def pretrain(corpus: list[str | Path], out_dir: str | Path, config: str | Path |
              resume: bool = False, max_minutes: float | None = None, max_steps: int | None = None,
              overrides: dict | None = None, quiet: bool = False) -> dict:
     """Library entry point behind `xinwen pretrain`."""
-    cfg = load_config(config, "pretrain")
-    for k, v in (overrides or {}).items():
-        cfg.setdefault(k, {}).update(v) if isinstance(v, dict) else cfg.__setitem__(k, v)
+    cfg = load_pretrain_config(config, overrides)
     return Pretrainer(list(corpus), out_dir, cfg, resume=resume).run(max_minutes, max_steps, quiet)
