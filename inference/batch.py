@@ -21,7 +21,7 @@ from pathlib import Path
 
 from xinwen.inference.encoding import InputError
 from xinwen.inference.pipeline import Pipeline
-from xinwen.inference.records import ArticleRecord
+from xinwen.inference.records import ArticleRecord, json_cell
 from xinwen.inference.sources import expand_inputs, unique_stems
 from xinwen.inference.writers import RecordWriter, remove_stale_temps
 from xinwen.models.theme_config import ThemeModelConfig
@@ -207,16 +207,7 @@ def _rewrite_keeping(path: Path, keep: Callable[[dict], bool], reader: Callable[
     recs = [r for r in reader(path) if keep(r)]
     with RecordWriter(path) as w:  # atomic replace
         for r in recs:
-            w.write(r if path.suffix.lower() != ".csv" else {k: _csv_back(v) for k, v in r.items()})
-
-
-def _csv_back(v: str):
-    if isinstance(v, str) and v[:1] in "[{":
-        try:
-            return json.loads(v)
-        except json.JSONDecodeError:
-            return v
-    return v
+            w.write(r if path.suffix.lower() != ".csv" else {k: json_cell(v) for k, v in r.items()})
 
 
 def _append_jsonl(path: Path, rec: dict) -> None:

@@ -83,7 +83,8 @@ class ArticleRecord:
         return cls(**kw, extra=extra)
 
 
-def _json_cell(v: Any) -> Any:
+def json_cell(v: Any) -> Any:
+    """A CSV cell the writer filled with JSON (a list, a score map) as that value; any other as it is."""
     if isinstance(v, str) and v[:1] in "[{":
         try:
             return json.loads(v)
@@ -110,10 +111,10 @@ def _typed(name: str, v: Any) -> tuple[bool, Any]:
         except (TypeError, ValueError):
             return False, v
     if name in ("captions", "themes"):
-        v = _json_cell(v)
+        v = json_cell(v)
         return isinstance(v, list) and all(isinstance(x, str) for x in v), v
     if name == "scores":
-        v = _json_cell(v)
+        v = json_cell(v)
         if not isinstance(v, dict):
             return False, v
         try:
