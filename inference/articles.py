@@ -14,6 +14,7 @@ from xinwen.inference.segmentation.credits import split_credits
 from xinwen.inference.segmentation.layout import Segmenter
 from xinwen.inference.segmenter import page_records
 from xinwen.inference.sources import (
+    Page,
     input_name,
     input_stem,
     kind_of,
@@ -23,8 +24,10 @@ from xinwen.inference.sources import (
 
 
 def articles_from(path: str, on_error: Callable[[InputError], None],
-                  segmenter: Segmenter = Segmenter.RULES, stem: str | None = None) -> Iterator[ArticleRecord]:
-    """Every article of one input; `stem` starts its ids (`unique_stems` makes them unique in a batch)."""
+                  segmenter: Segmenter = Segmenter.RULES, stem: str | None = None,
+                  on_page: Callable[[Page], None] | None = None) -> Iterator[ArticleRecord]:
+    """Every article of one input; `stem` starts its ids (`unique_stems` makes them unique in a batch).
+    `on_page` hears of each page once it is read (for a scan, once OCR is done): progress."""
     try:
         if kind_of(path) == "records":
             errs: list[InputError] = []
@@ -42,6 +45,8 @@ def articles_from(path: str, on_error: Callable[[InputError], None],
         else:
             for page in read_pages(path, segmenter):
                 page.stem = stem or page.stem
+                if on_page is not None:
+                    on_page(page)
                 yield from page_records(page, segmenter)
     except InputError as e:
         on_error(e)

@@ -22,7 +22,7 @@ from pathlib import Path
 from xinwen.inference.encoding import InputError
 from xinwen.inference.pipeline import Pipeline
 from xinwen.inference.records import ArticleRecord, json_cell
-from xinwen.inference.sources import expand_inputs, unique_stems
+from xinwen.inference.sources import Page, expand_inputs, unique_stems
 from xinwen.inference.writers import RecordWriter, remove_stale_temps
 from xinwen.models.theme_config import ThemeModelConfig
 
@@ -47,6 +47,11 @@ class RunSummary:
                 f"({rate:.1f} articles/s)")
 
 
+def page_label(page: Page) -> str:
+    """What the bar says while a page is read: `scan.pdf p3 (OCR)`."""
+    return f"{Path(page.source).name} p{page.page}" + (" (OCR)" if page.layout.ocr else "")
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' * (n != 1)}"
 
@@ -61,7 +66,8 @@ def side_paths(out: Path) -> tuple[Path, Path]:
 Groups = Iterator[tuple[list[ArticleRecord], list[dict], bool]]
 
 
-def input_groups(pipeline: Pipeline, path: str, stem: str, before: dict, group_size: int) -> Groups:
+def input_groups(pipeline: Pipeline, path: str, stem: str, before: dict, group_size: int,
+                 on_page: Callable[[Page], None] | None = None) -> Groups:
     """One input through the pipeline, `group_size` articles at a time, continuing after what the
     resumed run's ledger entry `before` counts. Both engines run this; the Ray engine runs it in
     its actors."""
@@ -76,7 +82,7 @@ def input_groups(pipeline: Pipeline, path: str, stem: str, before: dict, group_s
             errs.append({"input": path, "line": e.line, "reason": str(e)})
 
     for group, done in pipeline.groups(path, stem, on_error, group_size, skip=before.get("articles", 0),
-                                       input_name=path):
+                                       input_name=path, on_page=on_page):
         yield group, list(errs), done
         errs.clear()
 
@@ -116,14 +122,17 @@ class Task:
 
 
 class LocalEngine:
-    """In this process, one input after another, each streamed in groups."""
+    """In this process, one input after another, each streamed in groups. `on_page`, when set,
+    hears of every page as it is read: `run`'s bar names the page it is on (a scanned PDF's
+    pages take seconds each)."""
 
     def __init__(self, pipeline: Pipeline, group_size: int = 64):
         self.pipeline, self.group_size = pipeline, group_size
+        self.on_page: Callable[[Page], None] | None = None
 
     def results(self, tasks: list[Task]) -> Iterator[tuple[Task, Groups]]:
         for t in tasks:
-            yield t, input_groups(self.pipeline, t.path, t.stem, t.before, self.group_size)
+            yield t, input_groups(self.pipeline, t.path, t.stem, t.before, self.group_size, self.on_page)
 
 
 def _resolved(path: str | Path) -> Path:
@@ -296,6 +305,8 @@ def _run(inputs: list[str], out: Path, engine, resume: bool, report: str | Path 
     t0 = time.time()
     with progress_bar(quiet) as bar, RecordWriter(out, append=True) as w:
         task = bar.add_task("run", total=len(paths), info="", completed=summary.skipped)
+        if isinstance(engine, LocalEngine):  # the Ray engine's pages are read where its actors run
+            engine.on_page = lambda page: bar.update(task, info=page_label(page))
         for t, groups in engine.results(tasks):  # in input order, whatever the engine
             _record_input(t.path, t.sha, t.before, groups, w, err_path, prog_path, summary)
             bar.update(task, advance=1, info=f"{summary.articles / max(time.time() - t0, 1e-6):.1f} articles/s")

@@ -13,7 +13,7 @@ from xinwen.inference.articles import articles_from
 from xinwen.inference.encoding import InputError
 from xinwen.inference.records import ArticleRecord
 from xinwen.inference.segmentation.layout import Segmenter
-from xinwen.inference.sources import expand_inputs, unique_stems
+from xinwen.inference.sources import Page, expand_inputs, unique_stems
 from xinwen.inference.writers import RecordWriter
 
 from xinwen.ui import progress_bar
@@ -52,13 +52,15 @@ class Pipeline:
         return recs
 
     def groups(self, path: str, stem: str, on_error: Callable[[InputError], None], size: int,
-               skip: int = 0, input_name: str | None = None) -> Iterator[tuple[list[ArticleRecord], bool]]:
+               skip: int = 0, input_name: str | None = None,
+               on_page: Callable[[Page], None] | None = None) -> Iterator[tuple[list[ArticleRecord], bool]]:
         """The one loop every command runs: one input's articles, `size` at a time, annotated,
         each group with whether the input is finished (the last group, possibly empty). The first
         `skip` articles (done by a run this one resumes) are read but not annotated;
-        `input_name` (`run`'s name for the input) goes into each record's `input`."""
+        `input_name` (`run`'s name for the input) goes into each record's `input`; `on_page` hears
+        of each page as it is read (progress)."""
         group: list[ArticleRecord] = []
-        for n, r in enumerate(articles_from(path, on_error, self.segmenter, stem), 1):
+        for n, r in enumerate(articles_from(path, on_error, self.segmenter, stem, on_page), 1):
             if n <= skip:
                 continue
             if input_name is not None:

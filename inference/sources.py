@@ -215,12 +215,17 @@ def read_pages(path: str, segmenter: Segmenter = Segmenter.RULES) -> Iterator[Pa
         if not Path(path).is_file():
             raise InputError(path, "not a regular file")
         any_text = False
+        scanned: list[int] = []  # pages with no text layer: a scan inside a PDF, read by OCR where it falls
         try:
             if Segmenter(segmenter) == Segmenter.LEARNED:
                 from xinwen.inference.segmentation.pdf_lines import pdf_layouts
 
                 for layout in pdf_layouts(path, name=path):
-                    any_text = any_text or bool(layout.lines)
+                    if not layout.lines:
+                        scanned.append(layout.page)
+                        continue
+                    any_text = True
+                    yield from _scanned_pages(path, stem, scanned)
                     yield Page(path, stem, layout.page, layout)
             else:
                 from xinwen.inference.pdf import pdf_pages
@@ -228,7 +233,11 @@ def read_pages(path: str, segmenter: Segmenter = Segmenter.RULES) -> Iterator[Pa
                 from xinwen.inference.segmentation.credits import clean_credits
 
                 for i, (lines, arts, layout) in enumerate(pdf_pages(path), 1):
-                    any_text = any_text or bool(lines)
+                    if not lines:
+                        scanned.append(i)
+                        continue
+                    any_text = True
+                    yield from _scanned_pages(path, stem, scanned)
                     arts = arts if arts is not None else segment_lines(lines)
                     layout.page = i
                     yield Page(path, stem, i, layout, [clean_credits(a) for a in arts])
@@ -236,13 +245,28 @@ def read_pages(path: str, segmenter: Segmenter = Segmenter.RULES) -> Iterator[Pa
             raise
         except Exception as e:  # pdfminer raises many kinds (PSEOF, PDFSyntaxError, PDFPasswordIncorrect…)
             raise InputError(path, f"not a readable PDF ({type(e).__name__})") from None
-        if not any_text:
+        if not any_text:  # an image-only PDF: OCR, and an error if it finds nothing on any page
             yield from _ocr_pages(path, stem, "pdf")
+        else:
+            yield from _scanned_pages(path, stem, scanned)
         return
     text = decode_bytes(_read_bytes(path), path)
     for i, chunk in enumerate(text.split("\f"), 1):
         if chunk.strip():
             yield Page(path, stem, i, dump_layout(chunk, path, i))
+
+
+def _scanned_pages(path: str, stem: str, pages: list[int]) -> Iterator[Page]:
+    """The text-less pages of a PDF that has text elsewhere, read by OCR (and emptied from
+    `pages`); a blank one is just skipped, and without the `ocr` extra they all are."""
+    from xinwen.inference.segmentation import ocr
+
+    todo, pages[:] = list(pages), []
+    if not todo or not ocr.ocr_available():
+        return
+    for layout in ocr.rendered_pdf_layouts(path, pages=todo):
+        if layout.lines:
+            yield Page(path, stem, layout.page, layout)
 
 
 def _ocr_pages(path: str, stem: str, kind: str) -> Iterator[Page]:

@@ -99,3 +99,33 @@ def test_a_vertical_headline_is_read_top_to_bottom_as_one_vertical_line(tmp_path
     vertical = [ln for ln in layout.lines if ln.vertical]
     assert [re.sub(r"\s", "", ln.text) for ln in vertical] == [vtitle]
     assert not any(ln.vertical for ln in layout.lines if ln is not vertical[0])  # body lines stay horizontal
+
+
+def test_run_hears_of_every_scanned_page_as_it_is_read(page_png, tmp_path):
+    from PIL import Image
+    from xinwen.inference.batch import page_label
+    from xinwen.inference.pipeline import Pipeline
+
+    scan = tmp_path / "scan.pdf"
+    im = Image.open(page_png).convert("RGB")
+    im.save(scan, "PDF", resolution=200, save_all=True, append_images=[im])  # two image-only pages
+    seen = []
+    groups = list(Pipeline(classify=False, digest=False).groups(str(scan), "scan", lambda e: None, 64,
+                                                               on_page=seen.append))
+    assert [page_label(p) for p in seen] == ["scan.pdf p1 (OCR)", "scan.pdf p2 (OCR)"]
+    assert sum(len(g) for g, _ in groups) >= 2
+
+
+def test_a_scanned_page_inside_a_text_pdf_is_read_by_ocr_in_its_place(page_png, tmp_path):
+    import pypdfium2 as pdfium
+    from PIL import Image
+    from xinwen.inference.sources import read_pages
+
+    _page_pdf(tmp_path / "text.pdf")
+    Image.open(page_png).convert("RGB").save(tmp_path / "scan.pdf", "PDF", resolution=200)
+    mixed = pdfium.PdfDocument.new()
+    for f in ("scan.pdf", "text.pdf"):
+        mixed.import_pages(pdfium.PdfDocument(str(tmp_path / f)))
+    mixed.save(str(tmp_path / "mixed.pdf"))
+    pages = list(read_pages(str(tmp_path / "mixed.pdf")))
+    assert [(p.page, p.layout.ocr) for p in pages] == [(1, True), (2, False)]  # in page order, nothing lost

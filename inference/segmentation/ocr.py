@@ -79,13 +79,14 @@ def image_layouts(path: str | Path, dpi: float | None = None) -> Iterator[PageLa
         yield ocr_layout(np.asarray(frame.convert("RGB")), float(density), str(path), n)
 
 
-def rendered_pdf_layouts(path: str | Path, dpi: float = DPI) -> Iterator[PageLayout]:
-    """The pages of an image-only PDF, rendered and read by OCR one at a time."""
+def rendered_pdf_layouts(path: str | Path, dpi: float = DPI, pages: list[int] | None = None) -> Iterator[PageLayout]:
+    """The pages of an image-only PDF (or only `pages`, numbered from 1), rendered and read by
+    OCR one at a time."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
-        for n in range(len(pdf)):
+        for n in range(len(pdf)) if pages is None else [p - 1 for p in pages]:
             img = pdf[n].render(scale=dpi / 72).to_pil().convert("RGB")
             yield ocr_layout(np.asarray(img), dpi, str(path), n + 1)
     finally:
