@@ -103,6 +103,11 @@ def main() -> None:
     for seg, (dt, where) in slow.items():
         emit(f"{seg:7s} slowest simulated page: {dt:.2f}s ({where})")
     emit("# shared real pages (a dev set: never trained on; the rules reader was tuned on them)")
+    t = time.perf_counter()
+    from xinwen.models.seam import bundled_seam_scorer
+
+    bundled_seam_scorer()  # loaded once a process (torch, transformers, the base): start-up, not a page's time
+    emit(f"rules   start-up: seam model loaded in {time.perf_counter() - t:.1f}s")
     for seg in Segmenter:
         totals: dict[str, SegScore] = {}
         worst = (0.0, "")
