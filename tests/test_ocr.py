@@ -129,3 +129,15 @@ def test_a_scanned_page_inside_a_text_pdf_is_read_by_ocr_in_its_place(page_png, 
     mixed.save(str(tmp_path / "mixed.pdf"))
     pages = list(read_pages(str(tmp_path / "mixed.pdf")))
     assert [(p.page, p.layout.ocr) for p in pages] == [(1, True), (2, False)]  # in page order, nothing lost
+
+
+def test_blank_pages_are_not_sent_to_ocr(page_png, monkeypatch):
+    import numpy as np
+    from PIL import Image
+    from xinwen.inference.segmentation import ocr
+
+    white = np.full((800, 600, 3), 255, np.uint8)
+    white[100:102, 100:140] = 0  # a speck of dust is still blank
+    assert ocr.blank(white) and not ocr.blank(np.asarray(Image.open(page_png).convert("RGB")))
+    monkeypatch.setattr(ocr, "engine", lambda: (_ for _ in ()).throw(AssertionError("OCR ran on a blank page")))
+    assert ocr.ocr_layout(white, 200).lines == []

@@ -17,6 +17,7 @@ from xinwen.inference.segmentation.layout import PageLayout, PageLine
 
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 DPI = 200  # image-only PDF pages are rendered at this resolution
+BLANK_INK = 0.0005  # dark-pixel share under which a page is blank: less ink than one line of twenty characters (a page of text: 6-10%)
 INSTALL = "OCR needs the `ocr` extra: pip install 'xinwen[ocr]'"
 
 
@@ -45,8 +46,19 @@ def ocr_available() -> bool:
     return find_spec("rapidocr_onnxruntime") is not None
 
 
+def blank(image: np.ndarray) -> bool:
+    """A page with (almost) no ink: fewer than `BLANK_INK` of its pixels darker than mid-grey.
+    OCR on it finds nothing and costs a second or two; a PDF with hundreds of empty pages would
+    pay that for each."""
+    grey = image[::4, ::4].mean(axis=2) if image.ndim == 3 else image[::4, ::4]
+    return float((grey < 128).mean()) < BLANK_INK
+
+
 def ocr_layout(image: np.ndarray, dpi: float, source: str = "", page: int = 1) -> PageLayout:
-    """One page image (H × W × 3, RGB) as a PageLayout of OCR lines."""
+    """One page image (H × W × 3, RGB) as a PageLayout of OCR lines (none for a blank page)."""
+    h, w = image.shape[:2]
+    if blank(image):
+        return PageLayout([], w * 72.0 / dpi, h * 72.0 / dpi, [], source=source, page=page, ocr=True)
     result, _ = engine()(image)
     scale = 72.0 / dpi
     lines = []
@@ -62,7 +74,6 @@ def ocr_layout(image: np.ndarray, dpi: float, source: str = "", page: int = 1) -
         size = (w if vertical else h) * 0.85  # a box is a little taller than its glyphs
         lines.append(PageLine(text, x0, y0, x1, y1, size, vertical, confidence=float(score)))
     lines.sort(key=lambda ln: (ln.y0, ln.x0))
-    h, w = image.shape[:2]
     return PageLayout(lines, w * scale, h * scale, [], source=source, page=page, ocr=True)
 
 
