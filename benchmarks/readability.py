@@ -8,6 +8,7 @@ someone reads it: the script lists those and leaves them out of the share rather
 
     python benchmarks/readability.py                  # the share over marked digests
     python benchmarks/readability.py --unmarked F     # write the digests still to be read to F
+    python benchmarks/readability.py --model DIR      # a candidate ranker, before it is shipped
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def main() -> None:
     ap.add_argument("--corpus", default=str(HERE.parents[1] / "shared/data/corpus/news.jsonl.gz"))
     ap.add_argument("--n", type=int, default=150)
     ap.add_argument("--unmarked", type=Path, default=None, help="write unmarked digests here (JSONL)")
+    ap.add_argument("--model", default=None, help="a digest model folder to read (default: the bundled one)")
     a = ap.parse_args()
     from xinwen.inference.digest import Digester
     from xinwen.inference.segmentation.credits import split_credits
@@ -47,7 +49,7 @@ def main() -> None:
         for line in MARKS.read_text(encoding="utf-8").splitlines():
             m = json.loads(line)
             marks[(m["id"], m["digest"])] = m["mark"]
-    digest = Digester("learned", None, 30)
+    digest = Digester("learned", a.model, 30)
     got: Counter[str] = Counter()
     todo = []
     for it in sample(a.corpus, a.n):
