@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 from xinwen.inference.encoding import InputError
 from xinwen.inference.records import ArticleRecord
-from xinwen.inference.segmentation.credits import split_credits
+from xinwen.inference.segmentation.credits import clean_credits
 from xinwen.inference.segmentation.layout import Segmenter
 from xinwen.inference.segmenter import page_records
 from xinwen.inference.sources import (
@@ -58,11 +58,7 @@ def articles_from(path: str, on_error: Callable[[InputError], None],
 
 def clean_record(rec: ArticleRecord) -> ArticleRecord:
     """A record's body loses the dateline and credits printed at its edges, as a page's does
-    (`本报讯（记者…）`, `【…】`, `新华社…电`, a closing `（王普）`); they go to `dateline` and
-    `byline` unless the record has them already."""
-    dateline, byline, text = split_credits(rec.text)
-    if text != rec.text:
-        rec.text = text
-        rec.dateline = rec.dateline or dateline or None
-        rec.byline = rec.byline or byline or None
-    return rec
+    (`本报讯（记者…）`, `【…】`, `新华社…电`, a closing `（王普）` or author's note): the same
+    `clean_credits` every reader's articles go through, so they go to `dateline` and `byline`
+    unless the record has them already (an author's note joins a byline it has)."""
+    return clean_credits(rec)

@@ -156,3 +156,11 @@ def test_records_lose_their_credits_like_pages_do():
     assert rec == ArticleRecord(text="日本首相表示。", id="a", dateline="新华社北京5月9日电", byline="记者王欢")
     kept = clean_record(ArticleRecord(text="本报讯 会议召开。", byline="张三"))
     assert (kept.byline, kept.dateline, kept.text) == ("张三", "本报讯", "会议召开。")
+
+
+def test_a_records_author_note_joins_the_byline_it_has():
+    from xinwen.inference.articles import clean_record
+    from xinwen.inference.records import ArticleRecord
+
+    rec = clean_record(ArticleRecord(text="正文第一句。贡献中国智慧。\n（作者为中央党校研究员）", byline="朱炳元"))
+    assert (rec.text, rec.byline) == ("正文第一句。贡献中国智慧。", "朱炳元 （作者为中央党校研究员）")

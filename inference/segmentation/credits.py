@@ -1,7 +1,7 @@
 """Credits printed at the edges of a body: datelines (`本报讯`, `新华社北京5月9日电`), bylines
 inside them (`本报讯（记者 张三 通讯员 李四）`), `【…】` source brackets, `据…报道` openers, and a
-closing `（王普）` or author's note (`（作者为…研究员）`). They go to the article's `dateline` and `byline` fields, so neither the theme
-model nor the digest reads them as text. This is a parser of printed forms, not a threshold.
+closing `（王普）` or author's note (`（作者为…研究员）`). They go to the article's `dateline` and
+`byline` fields, so neither the theme model nor the digest reads them as text. This is a parser of printed forms, not a threshold.
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ def _joined(names: str, note: str | None) -> str:
 
 
 def clean_credits(article):
-    """An Article with a dateline or credit at the edges of its body moved to its fields."""
+    """An article (a reader's `Article` or an `ArticleRecord`: anything with `text`, `dateline`
+    and `byline`) with the dateline and credits at the edges of its body moved to its fields;
+    fields it has already are kept, and an author's note joins the byline it has."""
     dateline, byline, text = split_credits(article.text)
     article.dateline = article.dateline or dateline
     note = _AUTHOR_NOTE.search(byline or "")
