@@ -106,7 +106,7 @@ def seam_pairs(bodies: list[Block], costs: np.ndarray, cap: int) -> list[tuple[i
     for i in rows:
         ok = [j for j in np.argsort(costs[i], kind="stable") if costs[i, j] < INF / 2]
         pairs += [(i, int(j)) for j in ok[:k]]
-    return pairs[:cap] if len(pairs) > cap else pairs
+    return pairs[:cap]
 
 
 def _seam_term(bodies: list[Block], costs: np.ndarray, seam: SeamScorer) -> np.ndarray:
@@ -114,14 +114,14 @@ def _seam_term(bodies: list[Block], costs: np.ndarray, seam: SeamScorer) -> np.n
     for the pairs `seam_pairs` picks; 0 elsewhere."""
     n = len(bodies)
     pairs = seam_pairs(bodies, costs, SEAM_MAX_PAIRS)
-    s = np.full((n, n), np.nan)
     if not pairs:
         return np.zeros((n, n))
+    s = np.full((n, n), np.nan)
     scores = np.asarray(seam([(bodies[i].text[-SEAM_CHARS:], bodies[j].text[:SEAM_CHARS]) for i, j in pairs]), dtype=float)
     for (i, j), v in zip(pairs, scores):
         s[i, j] = v
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a row or column with no scored pair
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # nanmean of a row or column with no scored pair
         z = s - np.nanmean(s, axis=0, keepdims=True) - np.nanmean(s, axis=1, keepdims=True) + np.nanmean(s)
     return np.nan_to_num(z)
 

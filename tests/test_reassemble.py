@@ -271,3 +271,24 @@ def test_a_block_opening_like_two_sections_is_a_section_whose_subhead_went_elsew
     assert [b.section for b in blocks] == [True, True, True, False]
     blocks = classify([page[0], page[2], page[3]])  # one boxed section sets no pattern
     assert [b.section for b in blocks] == [True, False, False]
+
+
+def test_the_seam_model_reads_at_most_the_cap_and_only_tails_that_run_on(monkeypatch):
+    import numpy as np
+    import xinwen.inference.reassemble as ra
+    from xinwen.inference.blocks import Block
+
+    bodies = [Block([f"第{i}块正文，句子没有说完"], "body", text=f"第{i}块正文，句子没有说完", width=12.0, mid=i % 3 != 0)
+              for i in range(40)]
+    asked: list[tuple[str, str]] = []
+
+    def seam(pairs):
+        asked.extend(pairs)
+        return np.zeros(len(pairs))
+
+    assert ra.SEAM_MAX_PAIRS == 320  # the shipped cap: the slowest real dump in 3–4 s (docs/benchmarks.md)
+    monkeypatch.setattr(ra, "SEAM_MAX_PAIRS", 60)
+    successor_costs(bodies, seam)
+    assert 0 < len(asked) <= 60  # was 40 × 40 = 1,600 seams
+    tails = {t for t, _ in asked}
+    assert tails <= {b.text[-ra.SEAM_CHARS:] for b in bodies if b.mid}  # a closed tail links to nothing
