@@ -21,7 +21,7 @@ from xinwen.models.spans import candidates
 from xinwen.models.textclean import normalise_text
 from xinwen.training.corpus import iter_items
 
-from xinwen.settings import check_config, file_sha256, load_config, stable_bucket
+from xinwen.settings import file_sha256, load_checked_config, stable_bucket
 from xinwen.ui import progress_bar
 
 
@@ -128,9 +128,7 @@ DIGEST_SCHEMA = {"seed": int, "members": int, "max_chars": int, "style_items": i
 def train_digest(corpus: list[str], out_dir: str, config: str | None = None, quiet: bool = False,
                  limit: int | None = None) -> dict:
     """Library entry point behind `xinwen train-digest`."""
-    # a config names what it changes; the rest comes from the shipped one
-    cfg = load_config(None, "digest") | check_config(load_config(config, "digest"), DIGEST_SCHEMA,
-                                                     str(config or "configs/digest.yaml"))
+    cfg = load_checked_config(config, "digest", DIGEST_SCHEMA)
     t0 = time.time()
     style_items = pairs(corpus, cfg["heldout_every"], False, limit or cfg["style_items"])
     style = fit_headline_style(style_items, cfg["max_chars"], cfg["seed"], quiet=quiet)

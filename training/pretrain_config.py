@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xinwen.settings import check_config, load_config
+from xinwen.settings import load_checked_config
 
 PRETRAIN_SCHEMA = {
     "seed": int,
@@ -23,11 +23,4 @@ PRETRAIN_SCHEMA = {
 def load_pretrain_config(config: str | Path | None = None, overrides: dict | None = None) -> dict:
     """`configs/pretrain.yaml` (or `config`) with `overrides` merged in, checked against the
     schema: an unknown key or a wrong type is refused, naming the file and the key."""
-    cfg = load_config(config, "pretrain")
-    for k, v in (overrides or {}).items():
-        cfg.setdefault(k, {}).update(v) if isinstance(v, dict) else cfg.__setitem__(k, v)
-    check_config(cfg, PRETRAIN_SCHEMA, str(config or "configs/pretrain.yaml"))
-    full = load_config(None, "pretrain")  # what a config leaves out comes from the shipped one
-    for k, v in cfg.items():
-        full[k] = {**full[k], **v} if isinstance(v, dict) and isinstance(full.get(k), dict) and k != "model" else v
-    return full
+    return load_checked_config(config, "pretrain", PRETRAIN_SCHEMA, overrides)

@@ -83,6 +83,20 @@ def stable_bucket(key: str, n: int) -> int:
     return int(hashlib.md5(key.encode("utf-8")).hexdigest()[:8], 16) % n
 
 
+def load_checked_config(path: str | Path | None, default: str, schema: dict[str, Any],
+                        overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A config file (and `overrides`) checked against `schema`, over the shipped `default`: a
+    file names what it changes, the rest (inside each section too) is the shipped value."""
+    data = load_config(path, default)
+    for k, v in (overrides or {}).items():
+        data[k] = {**data.get(k, {}), **v} if isinstance(v, dict) else v
+    check_config(data, schema, str(path or config_path(default)))
+    full = load_config(None, default)
+    for k, v in data.items():
+        full[k] = {**full[k], **v} if isinstance(v, dict) and isinstance(full.get(k), dict) else v
+    return full
+
+
 def check_config(data: dict[str, Any], schema: dict[str, Any], where: str, prefix: str = "") -> dict[str, Any]:
     """Refuse unknown keys and values of the wrong type, naming the file and the key, so a typo
     (`lerning_rate`) fails before training rather than being silently ignored. `schema` maps each
