@@ -134,6 +134,10 @@ class LocalEngine:
         for t in tasks:
             yield t, input_groups(self.pipeline, t.path, t.stem, t.before, self.group_size, self.on_page)
 
+    def taxonomy(self) -> ThemeModelConfig | None:
+        """The themes the records are tagged with: the theme model's own (None: not classified)."""
+        return self.pipeline.model.config if self.pipeline is not None and self.pipeline.model is not None else None
+
 
 def _resolved(path: str | Path) -> Path:
     """The resolved path, or the absolute one where resolving fails (a symlink loop)."""
@@ -235,15 +239,13 @@ def run_batch(inputs: list[str], out: str | Path, pipeline: Pipeline | None, res
     this function alone writes OUT, the errors file, the ledger and the briefing, so both engines
     give the same files and each resumes the other's runs.
     `lock=False`: the caller holds `locked(out)` already (the CLI takes it before loading models).
-    `taxonomy` names the briefing's themes (default: the pipeline's theme model's own)."""
+    `taxonomy` names the briefing's themes (default: the engine's theme model's own)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with locked(out) if lock else nullcontext():
         for p in (out, *side_paths(out)):
             remove_stale_temps(p)
         engine = engine or LocalEngine(pipeline, group_size)
-        if taxonomy is None and pipeline is not None and pipeline.model is not None:
-            taxonomy = pipeline.model.config
         return _run(inputs, out, engine, resume, report, quiet, on_input_done, taxonomy)
 
 
@@ -316,6 +318,7 @@ def _run(inputs: list[str], out: Path, engine, resume: bool, report: str | Path 
     if report:
         from xinwen.inference.briefing import write_briefing
 
+        taxonomy = taxonomy or engine.taxonomy()
         write_briefing([ArticleRecord.from_fields(r) for r in _read_out(out)], _read_jsonl(err_path), report, summary,
                        taxonomy)
     return summary

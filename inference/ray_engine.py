@@ -23,10 +23,14 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xinwen.inference.batch import Groups, Task, input_groups
 from xinwen.inference.records import ArticleRecord
 from xinwen.inference.writers import record_fields
+
+if TYPE_CHECKING:
+    from xinwen.models.theme_config import ThemeModelConfig
 
 EXTRA = "the Ray engine needs the `ray` extra: pip install 'xinwen[ray]'"
 
@@ -116,6 +120,15 @@ class RayEngine:
         kw: dict = {"address": self.address} if self.address else {"num_cpus": max(self.workers, 1)}
         ray.init(ignore_reinit_error=True, log_to_driver=False, include_dashboard=False,
                  logging_level=logging.ERROR, **kw)
+
+    def taxonomy(self) -> ThemeModelConfig | None:
+        """The actors' theme model's themes, read from its folder (the driver loads no model)."""
+        from xinwen.models.theme_config import ThemeModelConfig
+
+        from xinwen.settings import bundled_model
+
+        folder = self.pipeline_kwargs.get("theme_model") or bundled_model("theme_model")
+        return ThemeModelConfig.from_dir(folder) if folder else None
 
     def results(self, tasks: list[Task]) -> Iterator[tuple[Task, Groups]]:
         if not tasks:

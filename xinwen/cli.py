@@ -578,13 +578,8 @@ def run(
 
             kwargs = {"theme_model": model, "backend": backend.value, "digest_method": method.value,
                       "segmenter": segmenter.value}
-            from xinwen.models.theme_config import ThemeModelConfig
-            from xinwen.settings import bundled_model
-
-            folder = model or bundled_model("theme_model")  # the actors load it; the briefing names its themes
             s = run_batch(inputs, out, None, resume, briefing, lock=False,
-                          engine=RayEngine(kwargs, address=address, workers=workers),
-                          taxonomy=ThemeModelConfig.from_dir(folder) if folder else None)
+                          engine=RayEngine(kwargs, address=address, workers=workers))
         else:
             from xinwen.inference.pipeline import Pipeline
 
