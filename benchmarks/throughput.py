@@ -52,7 +52,10 @@ def one(config: str, model: str, data: str, tfidf: str) -> dict:
         cfg.to_dir(model)
     mdir = tfidf if config == "tfidf" else model
     rows = [json.loads(x) for x in Path(data).read_text(encoding="utf-8").splitlines()]
-    recs = lambda: [ArticleRecord.from_fields(r) for r in rows]  # noqa: E731  (annotate fills them in)
+
+    def recs() -> list[ArticleRecord]:  # fresh records each time: annotate fills them in
+        return [ArticleRecord.from_fields(r) for r in rows]
+
     Pipeline(theme_model=mdir, backend=backend).annotate(recs()[:1])  # what one small job waits for
     start = time.perf_counter() - t_start
     p = Pipeline(theme_model=mdir, backend=backend, digest=False)
