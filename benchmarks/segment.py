@@ -11,6 +11,7 @@ Exact: the body equals the truth's with whitespace removed (after both go throug
 credit parser). The slowest page is reported beside the totals.
 
     python benchmarks/segment.py [--shared ../shared] [--pages 6] [--rules-sim] [--out reports/bench_segment.txt]
+    python benchmarks/segment.py --learned-only --layout-model DIR   # score a candidate layout model
 """
 
 from __future__ import annotations
@@ -73,9 +74,18 @@ def main() -> None:
     ap.add_argument("--rules-sim", action="store_true",
                     help="also run the rules reader on the simulated pages: its block reassembly takes minutes on "
                          "many of them (129 s on one metro pdftotext dump)")
+    ap.add_argument("--layout-model", type=Path, default=None,
+                    help="score this layout model folder as the learned reader instead of the shipped one")
+    ap.add_argument("--learned-only", action="store_true", help="skip the rules reader on the real pages")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
     emit = ReportLines()
+    if args.layout_model:
+        from xinwen.inference.segmentation.reader import LayoutReader
+
+        LayoutReader._bundled = LayoutReader.from_pretrained(args.layout_model)  # what `bundled()` hands out
+        emit(f"# learned reader: {args.layout_model}")
+    readers = [Segmenter.LEARNED] if args.learned_only else list(Segmenter)
 
     emit(f"# held-out simulated pages: seeds {HELD_OUT_SEED}…{HELD_OUT_SEED + args.pages - 1}, held-out text; "
          f"held-out families: {', '.join(HELD_OUT_FAMILIES)}")
@@ -103,12 +113,13 @@ def main() -> None:
     for seg, (dt, where) in slow.items():
         emit(f"{seg:7s} slowest simulated page: {dt:.2f}s ({where})")
     emit("# shared real pages (a dev set: never trained on; the rules reader was tuned on them)")
-    t = time.perf_counter()
-    from xinwen.models.seam import bundled_seam_scorer
+    if Segmenter.RULES in readers:
+        t = time.perf_counter()
+        from xinwen.models.seam import bundled_seam_scorer
 
-    bundled_seam_scorer()  # loaded once a process (torch, transformers, the base): start-up, not a page's time
-    emit(f"rules   start-up: seam model loaded in {time.perf_counter() - t:.1f}s")
-    for seg in Segmenter:
+        bundled_seam_scorer()  # loaded once a process (torch, transformers, the base): start-up, not a page's time
+        emit(f"rules   start-up: seam model loaded in {time.perf_counter() - t:.1f}s")
+    for seg in readers:
         totals: dict[str, SegScore] = {}
         worst = (0.0, "")
         for name, path, truth in real_pages(args.shared):
