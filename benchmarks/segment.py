@@ -83,7 +83,7 @@ def main() -> None:
     if args.layout_model:
         from xinwen.inference.segmentation.reader import LayoutReader
 
-        LayoutReader._bundled = LayoutReader.from_pretrained(args.layout_model)  # what `bundled()` hands out
+        LayoutReader.use_as_bundled(args.layout_model)
         emit(f"# learned reader: {args.layout_model}")
     readers = [Segmenter.LEARNED] if args.learned_only else list(Segmenter)
 

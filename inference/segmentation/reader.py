@@ -230,6 +230,13 @@ class LayoutReader:
         return cls._bundled
 
     @classmethod
+    def use_as_bundled(cls, folder: str | Path) -> LayoutReader:
+        """Make the reader in `folder` the one `bundled()` hands out for this process, so a
+        candidate model is scored through the same path `run` takes (benchmarks/segment.py)."""
+        cls._bundled = cls.from_pretrained(folder)
+        return cls._bundled
+
+    @classmethod
     def from_pretrained(cls, folder: str | Path, config: LayoutConfig | None = None) -> LayoutReader:
         folder = Path(folder)
         if not (folder / CARD).exists():
