@@ -168,3 +168,17 @@ def test_every_window_of_a_long_item_numbers_its_words_from_zero():
     _, labels = mask_batch(batch["input_ids"], batch["word_ids"], special, tok.mask_token_id, len(tok),
                            torch.Generator().manual_seed(0))
     assert labels.ne(-100).any(1).all()
+
+
+def test_a_config_naming_part_of_a_section_keeps_the_shipped_values_for_the_rest(tmp_path):
+    """A config file names what it changes: `model: {num_hidden_layers: 2}` gives the shipped small
+    BERT with two layers, not BertConfig's BERT-base defaults for the keys it leaves out."""
+    from xinwen.training.pretrain_config import load_pretrain_config
+
+    shipped = load_pretrain_config()
+    cfg = tmp_path / "p.yaml"
+    cfg.write_text("model:\n  num_hidden_layers: 2\ntraining:\n  lr: 0.002\n", encoding="utf-8")
+    got = load_pretrain_config(cfg, {"training": {"max_steps": 7}})
+    assert got["model"] == {**shipped["model"], "num_hidden_layers": 2}
+    assert got["training"] == {**shipped["training"], "lr": 0.002, "max_steps": 7}
+    assert got["tokenizer"] == shipped["tokenizer"] and got["seed"] == shipped["seed"]

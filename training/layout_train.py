@@ -243,13 +243,15 @@ def start_labels(r: Reading) -> tuple[list[int], list[int]]:
 
 
 def true_anchors(r: Reading, roles: list[Role]) -> list:
-    """Headline groups as printed: the headline lines of each article together."""
+    """Headline groups as printed: the headline lines (in `roles`) of each article together. A line
+    `roles` calls a headline that the simulator did not draw as one (a subhead read as a title)
+    stays alone, as the head-pair model should leave it."""
     idx = [i for i, x in enumerate(roles) if x.headline]
     first: dict[int, int] = {}
     joined = []
     for i in idx:
         a = r.articles[i]
-        if a is None:
+        if a is None or r.roles[i] is None or not r.roles[i].headline:
             continue
         if a in first:
             joined.append((first[a], i))
@@ -258,19 +260,28 @@ def true_anchors(r: Reading, roles: list[Role]) -> list:
     return group_pairs(r.page, idx, joined)
 
 
-def head_rows(r: Reading, s: float) -> tuple[np.ndarray, list[int]]:
-    """Pairs of headline lines, labelled one headline (same article) or not."""
-    roles = [x if x is not None else Role.FURNITURE for x in r.roles]
+def _is_head(r: Reading, i: int) -> bool:
+    return r.roles[i] is not None and r.roles[i].headline
+
+
+def head_rows(r: Reading, s: float, roles: list[Role]) -> tuple[np.ndarray, list[int]]:
+    """Pairs of lines `roles` calls headlines, labelled one headline (drawn as headline lines of
+    the same article) or not."""
     pairs, x = head_pairs(r.page, roles, s)
-    return x, [int(r.articles[i] is not None and r.articles[i] == r.articles[j]) for i, j in pairs]
+    return x, [int(r.articles[i] is not None and r.articles[i] == r.articles[j] and _is_head(r, i) and _is_head(r, j))
+               for i, j in pairs]
 
 
-def link_rows(r: Reading, cfg: LayoutConfig) -> tuple[np.ndarray, list[int], np.ndarray, list[int]]:
-    """(block, anchor) pairs from the true roles, labelled same article or not; and the
-    headline-pair rows."""
-    roles = [x if x is not None else Role.FURNITURE for x in r.roles]
+def link_rows(r: Reading, cfg: LayoutConfig, roles: list[Role] | None = None
+              ) -> tuple[np.ndarray, list[int], np.ndarray, list[int]]:
+    """(block, anchor) pairs, labelled same article or not, and the headline-pair rows; from the
+    true roles, or from `roles` guessed by a role model that never saw this page, so the pair
+    models also learn what to do with its mistakes (an anchor with no drawn headline line in it
+    owns nothing)."""
+    truth = [x if x is not None else Role.FURNITURE for x in r.roles]
+    roles = roles or truth
     _, _, s, up, down = geometry_features(r.page)
-    hx, hy = head_rows(r, s)
+    hx, hy = head_rows(r, s, roles)
     anc = true_anchors(r, roles)
     body = blocks(r.page, roles, up, down, s, cfg, (Role.BODY, Role.SUBHEAD, Role.BYLINE, Role.DATELINE))
     caps = blocks(r.page, roles, up, down, s, cfg, (Role.CAPTION, Role.CREDIT))
@@ -283,7 +294,7 @@ def link_rows(r: Reading, cfg: LayoutConfig) -> tuple[np.ndarray, list[int], np.
         return max(set(vals), key=vals.count) if vals else None
 
     x = link_features(r.page, allb, anc, s, set(range(len(body), len(allb))), up)
-    am = [major(a.lines) for a in anc]
+    am = [major([i for i in a.lines if _is_head(r, i)]) for a in anc]
     y = [int(major(b.lines) is not None and major(b.lines) == am[k]) for b in allb for k in range(len(anc))]
     return x, y, hx, hy
 
@@ -313,28 +324,40 @@ def simulate_readings(families: list[str], seeds: range, pool: TextPool, kinds: 
 
 def train_layout(readings_: list[Reading], cfg: LayoutTrainConfig, layout_cfg: LayoutConfig | None = None,
                  card: dict | None = None) -> LayoutReader:
-    """Fit the four ensembles on labelled readings. The dump start model is stacked on role
-    probabilities cross-fitted over two halves of the pages, so it learns from role guesses as
-    noisy as the ones it will see."""
+    """Fit the five ensembles on labelled readings. The dump start model is stacked on role
+    probabilities cross-fitted over two halves of the pages, and the PDF pair models see roles
+    cross-fitted the same way beside the true ones, so both learn from role guesses as noisy as
+    the ones they will see."""
     layout_cfg = layout_cfg or LayoutConfig.from_yaml()
     px, py, lx, ly, hx, hy = [], [], [], [], [], []
     dumps = []  # (page features, role rows, role labels, start rows, start labels, half)
+    geo: list[tuple[Reading, np.ndarray, list[str]]] = []
     for r in readings_:
         x, y, keep = role_rows(r)
         if r.kind in ("pdf", "scan"):
             px.append(x)
             py += y
-            a, b, c, d = link_rows(r, layout_cfg)
-            lx.append(a)
-            ly += b
-            hx.append(c)
-            hy += d
+            geo.append((r, x, y))
         else:
             full = dump_features(r.page)[0]
             rows, labels = start_labels(r)
             dumps.append((full, keep, y, rows, labels, r.seed % 2))
     pnames = geometry_features(PageLayout([], 1, 1))[1]
     tnames = dump_features(PageLayout([]))[1]
+    # the pair models learn from the true roles and from roles cross-fitted over two halves of
+    # the pages: at reading time they see the role model's guesses, mistakes included
+    parts = [[g for g in geo if g[0].seed % 2 == h] for h in (0, 1)]
+    guessers = [_fit(np.concatenate([g[1] for g in part]), sum((g[2] for g in part), []), pnames, cfg)
+                if part else None for part in parts]
+    for r, _, _ in geo:
+        other = guessers[1 - r.seed % 2]
+        guesses = [None] if other is None else [None, [Role(c) for c in other.predict(geometry_features(r.page)[0])]]
+        for roles in guesses:
+            a, b, c, d = link_rows(r, layout_cfg, roles)
+            lx.append(a)
+            ly += b
+            hx.append(c)
+            hy += d
 
     def roles_fit(part) -> TreeEnsemble:
         return _fit(np.concatenate([d[0][d[1]] for d in part]), sum((d[2] for d in part), []), tnames, cfg)

@@ -50,7 +50,7 @@ class Family:
 FAMILIES = {
     "metro": Family("metro", (5, 8), (7.5, 9.0), (120, 900), {"story": 6, "briefs": 1.5, "photo": 1, "ad": 1, "notice": 0.5}, (3, 5), 0.4),
     "legal": Family("legal", (5, 7), (7.5, 9.0), (200, 1200), {"story": 5, "notice": 3, "table": 0.7, "briefs": 1}, (3, 5), 0.2),
-    "theory": Family("theory", (4, 6), (8.5, 10.5), (1200, 4000), {"story": 8, "photo": 0.3}, (1, 3), 0.15, 0.03, 0.6),
+    "theory": Family("theory", (4, 6), (8.5, 10.5), (1200, 4000), {"story": 8, "photo": 0.3}, (1, 3), 0.15, 0.1, 0.6),
     "regional": Family("regional", (4, 7), (8.0, 10.0), (200, 1500), {"story": 6, "briefs": 1.5, "notice": 1.5, "photo": 0.7, "table": 0.3}, (2, 4)),
     "business": Family("business", (5, 8), (7.5, 9.5), (300, 1800), {"story": 6, "table": 1, "ad": 1, "briefs": 1}, (2, 4), 0.35),
     "feature": Family("feature", (4, 6), (8.5, 10.0), (1500, 5000), {"story": 8, "photo": 0.5}, (1, 2), 0.6, 0.1, 0.7, 0.2),
@@ -454,17 +454,33 @@ class PageBuilder:
         if y1 - y0 < 8 * self.lead:
             return self._brief_box(x0, y0, x1, y1)
         a = self._new_article()
-        y, body_x0 = y0, x0
+        y, body_x0, box_x1 = y0, x0, x1
+        signed = False
         if k >= 2 and r.random() < self.f.vertical_title:
+            # a vertical headline stands at the story's right edge as often as at its left, and a
+            # signed piece may print its author's name vertically beside it
             vs = s * r.uniform(2.0, 3.0)
             title = re.sub(r"[，、：\s]", "", item["title"])[: int((y1 - y0) * 0.6 / vs)]
             a.title = title
-            self.cv.vertical(x0, y0, title, vs, Role.TITLE, a.id, vs * 1.1)
-            body_x0 = x0 + vs * 1.6
+            right = r.random() < 0.5
+            tx = x1 - vs if right else x0
+            self.cv.vertical(tx, y0, title, vs, Role.TITLE, a.id, vs * 1.1)
+            band = vs * 1.6
+            if r.random() < 0.4:
+                name = _name(r)
+                ns = s * r.uniform(1.0, 1.3)
+                nx = tx - ns * 1.6 if right else tx + vs * 1.3
+                self.cv.vertical(nx, y0 + r.uniform(0.3, 0.6) * len(title) * vs * 1.1, name, ns, Role.BYLINE, a.id,
+                                 ns * 1.3)
+                a.byline, signed, band = name, True, band + ns * 1.6
+            if right:
+                x1 -= band
+            else:
+                body_x0 = x0 + band
         else:
             big = r.uniform(1.7, 3.2) if k > 1 else r.uniform(1.35, 2.0)
             y = self._headline(a, item["title"], x0, y0, x1, big, item["text"])
-        before, prefix, after = self._byline_parts(a)
+        before, prefix, after = ("", "", "") if signed else self._byline_parts(a)
         if before:
             w = self.cv.width(before, s * 1.0)
             bx = r.choice([body_x0, x1 - w, (body_x0 + x1 - w) / 2])
@@ -513,7 +529,7 @@ class PageBuilder:
         elif after:
             kept[-1] = (kept[-1][0] + after, Role.BODY)
         if r.random() < self.f.box:
-            self.cv.rect(x0 - s * 0.4, y0 - s * 0.4, x1 + s * 0.4, y1)
+            self.cv.rect(x0 - s * 0.4, y0 - s * 0.4, box_x1 + s * 0.4, y1)
         done = self._flow(a, kept, cols)
         # truth: the credit and dateline live in their fields, not in the body
         if a.paragraphs and prefix and a.paragraphs[0].startswith(prefix):
