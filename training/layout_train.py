@@ -224,8 +224,11 @@ def readings(sim: SimPage, kinds: list[str], workdir: Path) -> Iterator[Reading]
     pdf.unlink()
 
 
-def role_rows(r: Reading) -> tuple[np.ndarray, list[str], list[int]]:
-    x = geometry_features(r.page)[0] if r.kind in ("pdf", "scan") else dump_features(r.page)[0]
+def role_rows(r: Reading, x: np.ndarray | None = None) -> tuple[np.ndarray, list[str], list[int]]:
+    """Rows and role labels of the lines the simulator drew; `x`: the page's features, where the
+    caller has them already."""
+    if x is None:
+        x = geometry_features(r.page)[0] if r.kind in ("pdf", "scan") else dump_features(r.page)[0]
     keep = [i for i, role in enumerate(r.roles) if role is not None]
     return x[keep], [r.roles[i].value for i in keep], keep
 
@@ -242,6 +245,11 @@ def start_labels(r: Reading) -> tuple[list[int], list[int]]:
     return rows, labels
 
 
+def _is_head(r: Reading, i: int) -> bool:
+    """The simulator drew line i as a headline line."""
+    return r.roles[i] is not None and r.roles[i].headline
+
+
 def true_anchors(r: Reading, roles: list[Role]) -> list:
     """Headline groups as printed: the headline lines (in `roles`) of each article together. A line
     `roles` calls a headline that the simulator did not draw as one (a subhead read as a title)
@@ -251,17 +259,13 @@ def true_anchors(r: Reading, roles: list[Role]) -> list:
     joined = []
     for i in idx:
         a = r.articles[i]
-        if a is None or r.roles[i] is None or not r.roles[i].headline:
+        if a is None or not _is_head(r, i):
             continue
         if a in first:
             joined.append((first[a], i))
         else:
             first[a] = i
     return group_pairs(r.page, idx, joined)
-
-
-def _is_head(r: Reading, i: int) -> bool:
-    return r.roles[i] is not None and r.roles[i].headline
 
 
 def head_rows(r: Reading, s: float, roles: list[Role]) -> tuple[np.ndarray, list[int]]:
@@ -272,15 +276,14 @@ def head_rows(r: Reading, s: float, roles: list[Role]) -> tuple[np.ndarray, list
                for i, j in pairs]
 
 
-def link_rows(r: Reading, cfg: LayoutConfig, roles: list[Role] | None = None
+def link_rows(r: Reading, cfg: LayoutConfig, roles: list[Role] | None = None, geometry: tuple | None = None
               ) -> tuple[np.ndarray, list[int], np.ndarray, list[int]]:
     """(block, anchor) pairs, labelled same article or not, and the headline-pair rows; from the
     true roles, or from `roles` guessed by a role model that never saw this page, so the pair
     models also learn what to do with its mistakes (an anchor with no drawn headline line in it
-    owns nothing)."""
-    truth = [x if x is not None else Role.FURNITURE for x in r.roles]
-    roles = roles or truth
-    _, _, s, up, down = geometry_features(r.page)
+    owns nothing). `geometry`: `geometry_features(r.page)` where the caller has it already."""
+    roles = roles or [x if x is not None else Role.FURNITURE for x in r.roles]
+    _, _, s, up, down = geometry or geometry_features(r.page)
     hx, hy = head_rows(r, s, roles)
     anc = true_anchors(r, roles)
     body = blocks(r.page, roles, up, down, s, cfg, (Role.BODY, Role.SUBHEAD, Role.BYLINE, Role.DATELINE))
@@ -331,14 +334,16 @@ def train_layout(readings_: list[Reading], cfg: LayoutTrainConfig, layout_cfg: L
     layout_cfg = layout_cfg or LayoutConfig.from_yaml()
     px, py, lx, ly, hx, hy = [], [], [], [], [], []
     dumps = []  # (page features, role rows, role labels, start rows, start labels, half)
-    geo: list[tuple[Reading, np.ndarray, list[str]]] = []
+    geo: list[tuple[Reading, tuple, np.ndarray, list[str]]] = []  # (reading, geometry, role rows, labels)
     for r in readings_:
-        x, y, keep = role_rows(r)
         if r.kind in ("pdf", "scan"):
+            g = geometry_features(r.page)
+            x, y, _ = role_rows(r, g[0])
             px.append(x)
             py += y
-            geo.append((r, x, y))
+            geo.append((r, g, x, y))
         else:
+            x, y, keep = role_rows(r)
             full = dump_features(r.page)[0]
             rows, labels = start_labels(r)
             dumps.append((full, keep, y, rows, labels, r.seed % 2))
@@ -347,13 +352,13 @@ def train_layout(readings_: list[Reading], cfg: LayoutTrainConfig, layout_cfg: L
     # the pair models learn from the true roles and from roles cross-fitted over two halves of
     # the pages: at reading time they see the role model's guesses, mistakes included
     parts = [[g for g in geo if g[0].seed % 2 == h] for h in (0, 1)]
-    guessers = [_fit(np.concatenate([g[1] for g in part]), sum((g[2] for g in part), []), pnames, cfg)
+    guessers = [_fit(np.concatenate([g[2] for g in part]), sum((g[3] for g in part), []), pnames, cfg)
                 if part else None for part in parts]
-    for r, _, _ in geo:
+    for r, g, _, _ in geo:
         other = guessers[1 - r.seed % 2]
-        guesses = [None] if other is None else [None, [Role(c) for c in other.predict(geometry_features(r.page)[0])]]
+        guesses = [None] if other is None else [None, [Role(c) for c in other.predict(g[0])]]
         for roles in guesses:
-            a, b, c, d = link_rows(r, layout_cfg, roles)
+            a, b, c, d = link_rows(r, layout_cfg, roles, g)
             lx.append(a)
             ly += b
             hx.append(c)
