@@ -143,3 +143,41 @@ def fit_words_tail(text: str, start: int, end: int, max_chars: int) -> int:
         pos += len(w)
         last = (w, flag)
     return end
+
+
+def tagged_words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """jieba's words of `text[start:end]` as (start, end, part of speech) offsets into `text`."""
+    out, pos = [], start
+    for w, flag in _tagged(text[start:end]):
+        out.append((pos, pos + len(w), flag))
+        pos += len(w)
+    return out
+
+
+# a name that follows its title may open a span without it (`国务院副总理|张高丽24日…会见…`), and a
+# noun phrase may open one without the modifier that ends on `的` (`由…组派的|中国政府援缅…队…启程`):
+# headlines drop both, and keep the actor and what it did
+_INNER_NAMES = _ACTORS - {"nt"}
+
+
+def inner_starts(text: str, words: list[tuple[int, int, str]]) -> list[int]:
+    """Where a span may open inside a clause on its actor: a name after its title, or a noun
+    phrase after the `…的` modifier before it. Never inside a number, a name or a bracket."""
+    out = []
+    for (a0, a1, fa), (b0, b1, fb) in zip(words, words[1:]):
+        after_de = text[a0:a1] == "的" and fb in _NOUNS | _ACTORS | {"ns"}
+        after_title = fb in _INNER_NAMES and fa in ("n", "nt", "j") and len(text[b0:b1]) >= 2
+        if (after_de or after_title) and not _splits_token(text, b0, start=True):
+            out.append(b0)
+    return out
+
+
+def safe_ends(text: str, words: list[tuple[int, int, str]]) -> list[tuple[int, bool]]:
+    """Word ends a span may stop at, none inside a number, a name or a noun phrase (as
+    `fit_words`), each with whether it closes a noun phrase (an object, not a bare verb)."""
+    out = []
+    for k, (w0, w1, flag) in enumerate(words):
+        nxt = words[k + 1] if k + 1 < len(words) else None
+        if nxt is None or not (_splits_token(text, w1) or _compound((text[w0:w1], flag), (text[nxt[0]:nxt[1]], nxt[2]))):
+            out.append((w1, flag in _NOUNS | _ACTORS | {"ns", "q"}))
+    return out

@@ -19,10 +19,15 @@ from xinwen.models.headline_style import HeadlineStyle
 from xinwen.models.spans import Span, candidates, no_span
 from xinwen.models.textclean import normalise_text
 
-FEATURES_VERSION = 4  # v2: centrality by prefix sums (bigrams counted with repeats); v3: head_cut; v4: headline_style
+FEATURES_VERSION = 5  # v2: centrality by prefix sums (bigrams counted with repeats); v3: head_cut; v4: headline_style;
+# v5: inner windows, clause_end, has_verb, opens_on_noun
 FEATURES = ["sent_index", "first_sentence", "rel_pos", "len_ratio", "len_chars", "clause_start", "clause_count",
             "sent_start", "sent_end", "centrality_uni", "centrality_bi", "digits", "quote", "colon_in",
-            "title_overlap", "lead_overlap", "is_first_candidate", "log_sent_index", "head_cut", "headline_style"]
+            "title_overlap", "lead_overlap", "is_first_candidate", "log_sent_index", "head_cut", "headline_style",
+            "inner", "clause_end", "has_verb", "opens_on_noun"]
+
+
+_STOPS = "，,、：:；;。！？!?…—\n”’」』）)"
 
 
 def span_features(body: str, spans: list[Span], max_chars: int, context: str = "",
@@ -57,6 +62,7 @@ def span_features(body: str, spans: list[Span], max_chars: int, context: str = "
             sum(c.isdigit() for c in t) / L, float("“" in t), float("：" in t),
             len(tset & ctx) / L if ctx else 0.0, len(tset & lead_set) / L, float(k == 0),
             math.log1p(s.sent_index), float(s.head_cut), float(looks[k]),
+            float(s.inner), float(s.end >= len(body) or body[s.end] in _STOPS), float(s.has_verb), float(s.opens_on_noun),
         ])
     return np.asarray(rows, dtype=np.float32).reshape(len(spans), len(FEATURES))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from xinwen.models.clause_cuts import PAIRS, fit_words, fit_words_tail
+from xinwen.models.clause_cuts import PAIRS, fit_words, fit_words_tail, inner_starts, safe_ends, tagged_words
 
 _SENT_END = re.compile(r"([。！？!?；;…]+[”’」』）)]*|\n)")
 _CLAUSE_END = re.compile(r"([，,、：:]+)")
@@ -41,6 +41,9 @@ class Span:
     reported: bool = False  # quoted speech, its attribution, or a question
     dangling: bool = False  # cut mid-phrase: `在…结束后`, `…举办的`, or inside a list
     head_cut: bool = False  # a long clause's tail, its head cut at a word boundary
+    inner: bool = False  # opens inside its clause on its actor (`…组派的|中国政府援缅卫生防疫队…`)
+    has_verb: bool = True  # jieba tags a verb inside it
+    opens_on_noun: bool = False  # its first word is a noun or a name (an actor, not a predicate)
 
 
 def no_span(body: str, max_chars: int) -> str:
@@ -169,11 +172,33 @@ def candidates(body: str, max_chars: int = 30, max_sentences: int = 12, max_cand
     return own or spans
 
 
-def _candidates(body: str, max_chars: int, max_sentences: int, max_candidates: int) -> list[Span]:
+@dataclass(frozen=True)
+class _Sentence:
+    """One sentence of the body with jieba's words, so every span of it is tagged the same way."""
+
+    body: str
+    index: int
+    start: int
+    end: int
+    words: list[tuple[int, int, str]]
+
+    def span(self, x: int, y: int, i: int, n: int, first: bool, last: bool, dang: bool, cut: bool = False,
+             inner: bool = False) -> Span:
+        inside = [f for w0, w1, f in self.words if x <= w0 and w1 <= y]
+        opener = next((f for w0, _, f in self.words if w0 == x), "")  # the tag of a word that starts at x
+        noun = opener[:1] in ("n", "j", "r")
+        return Span(x, y, self.body[x:y], self.index, i, n, first, last,
+                    reported(self.body, x, self.start, self.end), dang, cut,
+                    inner, any(f.startswith("v") for f in inside), noun)
+
+
+def _candidates(body: str, max_chars: int, max_sentences: int, max_candidates: int,
+                inner_sentences: int = 3) -> list[Span]:
     spans: list[Span] = []
     seen: set[tuple[int, int]] = set()
     for si, (s0, s1) in enumerate(sentences(body)[:max_sentences]):
         s0 = skip_boilerplate(body, s0, s1)
+        sent = _Sentence(body, si, s0, s1, tagged_words(body, s0, s1))
         cl = clauses(body, s0, s1)
         for i in range(len(cl)):
             for j in range(i, len(cl)):
@@ -193,8 +218,37 @@ def _candidates(body: str, max_chars: int, max_sentences: int, max_candidates: i
                     # a word-cut head stops inside its clause, before the verb a long Chinese clause ends
                     # on; its tail keeps the verb and reads whole (`…宣传活动在…集市上火热进行`)
                     clipped = (x, y) != (a, b) and not cut
-                    spans.append(Span(x, y, body[x:y], si, i, j - i + 1, i == 0 and not cut, j == len(cl) - 1,
-                                      reported(body, x, s0, s1), dangling(body, x, y) or clipped, cut))
+                    spans.append(sent.span(x, y, i, j - i + 1, i == 0 and not cut, j == len(cl) - 1,
+                                           dangling(body, x, y) or clipped, cut))
+        if si < inner_sentences:
+            spans += _inner_windows(sent, cl, max_chars, seen)
         if len(spans) >= max_candidates:
             break
     return spans[:max_candidates]
+
+
+def _inner_windows(sent: _Sentence, cl: list[tuple[int, int]], max_chars: int, seen: set) -> list[Span]:
+    """Spans that open inside a clause on its actor and run as far as `max_chars` allows: to a
+    clause end, to the last safe word end, or to the last one that closes a noun phrase (the
+    object): headlines drop a title or a `…的` modifier before the actor
+    (`中国政府援缅卫生防疫队今天（4月19日）启程赴缅甸`)."""
+    body, out = sent.body, []
+    ends = safe_ends(body, sent.words)
+    clause_ends = [e for _, e in cl]
+    starts = {a for a, _ in cl}
+    for x0 in inner_starts(body, sent.words):
+        if x0 in starts:
+            continue
+        i = next(k for k, (a, b) in enumerate(cl) if a <= x0 < b)
+        fits = [e for e in clause_ends if x0 + 4 < e and tidy(body, x0, e)[1] - x0 <= max_chars]
+        word_ends = [(e, noun) for e, noun in ends if x0 + 4 < e <= x0 + max_chars]
+        for y0 in {max(fits, default=None), max((e for e, _ in word_ends), default=None),
+                   max((e for e, noun in word_ends if noun), default=None)} - {None}:
+            x, y = tidy(body, x0, y0)
+            if y - x < 4 or (x, y) in seen:
+                continue
+            seen.add((x, y))
+            j = next(k for k, (a, b) in enumerate(cl) if a < y <= b)
+            out.append(sent.span(x, y, i, j - i + 1, False, j == len(cl) - 1 and y0 in fits,
+                                 dangling(body, x, y), inner=True))
+    return sorted(out, key=lambda s: (s.start, s.end))

@@ -122,6 +122,22 @@ def test_a_subhead_line_gives_spans_without_its_line_break():
     assert not [s.text for s in spans if s.text != s.text.strip()]
 
 
+def test_a_span_may_open_inside_its_clause_on_the_actor():
+    """Headlines drop a title or a `…的` modifier before the actor; such a window is a candidate,
+    flagged `inner`, and never opens on an object as though it acted."""
+    body = "由国家疾控局组派的中国政府援缅卫生防疫队今天（4月19日）启程赴缅甸协助开展灾后卫生防疫工作。"
+    spans = {s.text: s for s in candidates(body, 30)}
+    s = spans["中国政府援缅卫生防疫队今天（4月19日）启程赴缅甸"]  # stops after the object, not on `协助开展`
+    assert s.inner and s.opens_on_noun and s.has_verb and not s.dangling and not s.sent_start
+    assert not spans["由国家疾控局组派的中国政府援缅卫生防疫队今天（4月19日）"].inner
+    named = "国务院副总理张高丽24日在中南海紫光阁会见了澳大利亚国库部长霍基。"
+    got = candidates(named, 30)
+    assert any(s.inner and s.text.startswith("张高丽24日") for s in got)
+    assert not any(s.text.startswith(("澳大利亚", "霍基", "紫光阁")) for s in got)
+    far = "".join(f"第{k}句没有别的意思，由国家疾控局组派的中国政府援缅卫生防疫队启程。" for k in range(5))
+    assert max(s.sent_index for s in candidates(far, 30) if s.inner) == 2  # the first three sentences only
+
+
 def test_tidy_drops_every_orphan_closer_at_the_end():
     text = "2025年）》，"
     a, b = tidy(text, 0, len(text))
