@@ -162,7 +162,8 @@ def write_digest_card(out: Path, meta: dict, res: dict) -> None:
     (out / "README.md").write_text(f"""# xinwen digest ranker
 
 Extractive: scores every clause-run span of the body (≤ {meta['max_chars']} characters, word- and
-number-safe; a clause longer than that offers its head and its tail) with the average of
+number-safe; a clause longer than that offers its head and its tail, and the first three sentences
+offer windows that open on the actor after a title or a `…的` modifier) with the average of
 {meta.get('members', 1)} MLP(s) (seeds from {meta['config']['seed']}) over {len(FEATURES)} span features
 ({', '.join(FEATURES)}), trained to predict each span's character ROUGE-L against the article's
 real headline. A span cut mid-phrase gives way to a whole one scoring within
