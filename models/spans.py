@@ -2,7 +2,8 @@
 
 A digest is always a contiguous span of the (whitespace-normalised) body: a sentence or a
 run of clauses (or a long clause's head or tail, cut where `clause_cuts` allows: never inside a
-word, a number, a name or a noun phrase), with leading connectives and trailing punctuation
+word, a number, a name or a noun phrase; or, in the first sentences, a window that opens on the
+actor after its title or a `…的` modifier), with leading connectives and trailing punctuation
 stripped, and boilerplate lead-ins (`本报讯`, `记者从…获悉，`) skipped.
 """
 
