@@ -3,7 +3,8 @@
 The digest ranker's target, ROUGE-L against the real headline, rewards a span for sharing the
 headline's words, not for reading like one: a subject-less predicate (`强调进一步加强…工作`) or a
 bare noun phrase can share many. Headlines themselves are plentiful (every corpus item has
-one), so this model learns their shape from them: real headlines against candidate spans of
+one), so this model learns their shape from them: real headlines, and the spans of their bodies
+that word them (ROUGE-L ≥ 0.75: the statement as a body writes it), against candidate spans of
 the same bodies that are not their headline, with the span's edges marked (`^据`, `说$`), so
 openers and endings that never start or end a headline count. Its logit is one feature of the
 ranker. Weights are a flat vector in safetensors; hashing needs no vocabulary file.

@@ -5,7 +5,7 @@ import pytest
 from xinwen.inference.digest import Digester, lead, textrank
 from xinwen.inference.rouge import lcs, rouge_all, rouge_l, rouge_n
 from xinwen.models.clause_cuts import fit_words, fit_words_tail
-from xinwen.models.digest import DigestRanker
+from xinwen.models.digest import FEATURES, DigestRanker
 from xinwen.models.spans import (
     candidates,
     clauses,
@@ -294,6 +294,17 @@ def test_whole_statements_are_not_dangling(span):
     assert not dangling(span, 0, len(span))
 
 
+def test_a_span_that_words_the_headline_is_a_headline_example_for_the_style_model():
+    from xinwen.training.digest_train import style_examples
+
+    item = {"title": "江苏 全力推动六大减排工程",
+            "text": "十二五期间，江苏省将全力推动六大减排工程。同时把减排目标完成情况纳入政府绩效管理，实行问责制。"}
+    heads, neg = style_examples([item], 30, seed=0)
+    assert heads[0] == "江苏全力推动六大减排工程"  # the headline itself, whitespace removed
+    assert "江苏省将全力推动六大减排工程" in heads  # the body's wording of it
+    assert neg and not set(neg) & set(heads) and all("减排工程" not in t for t in neg)
+
+
 def test_the_headline_style_model_learns_headlines_from_spans_and_travels_with_the_ranker(fixture_articles, tmp_path):
     import numpy as np
     from xinwen.models.headline_style import HeadlineStyle
@@ -304,7 +315,7 @@ def test_the_headline_style_model_learns_headlines_from_spans_and_travels_with_t
     spans = [s.text for a in fixture_articles for s in candidates(normalise_text(a["text"]), 20)]
     assert style.score(titles).mean() > style.score(spans).mean() + 1.0  # it tells them apart where it learnt
     X, y, _ = build_matrix(fixture_articles, 20, quiet=True, style=style)
-    assert np.ptp(X[:, -1]) > 0  # the ranker sees the style score as a feature
+    assert np.ptp(X[:, FEATURES.index("headline_style")]) > 0  # the ranker sees the style score as a feature
     ranker = fit_ranker(X, y, hidden=(8,), style=style)
     ranker.save_pretrained(tmp_path / "digest")
     again = DigestRanker.from_pretrained(tmp_path / "digest")
