@@ -114,15 +114,8 @@ def fit_words(text: str, start: int, end: int, max_chars: int) -> int:
     noun phrase (`…会见丹麦女王玛格丽特|二世` ends before `玛格丽特`)."""
     if end - start <= max_chars:
         return end
-    tagged = _tagged(text[start:end])
-    pos, best = start, start
-    for (w, flag), nxt in zip(tagged, tagged[1:]):
-        if pos + len(w) - start > max_chars:
-            break
-        pos += len(w)
-        if not _splits_token(text, pos) and not _compound((w, flag), nxt):
-            best = pos
-    return best
+    ends = safe_ends(text, tagged_words(text, start, end))
+    return max((e for e, _ in ends if e - start <= max_chars), default=start)
 
 
 def fit_words_tail(text: str, start: int, end: int, max_chars: int) -> int:

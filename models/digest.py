@@ -27,9 +27,6 @@ FEATURES = ["sent_index", "first_sentence", "rel_pos", "len_ratio", "len_chars",
             "inner", "clause_end", "has_verb", "opens_on_noun"]
 
 
-_STOPS = "，,、：:；;。！？!?…—\n”’」』）)"
-
-
 def span_features(body: str, spans: list[Span], max_chars: int, context: str = "",
                   style: HeadlineStyle | None = None) -> np.ndarray:
     """One row per candidate. `context` is any known headline-ish text (kicker/subtitle), often empty;
@@ -62,7 +59,7 @@ def span_features(body: str, spans: list[Span], max_chars: int, context: str = "
             sum(c.isdigit() for c in t) / L, float("“" in t), float("：" in t),
             len(tset & ctx) / L if ctx else 0.0, len(tset & lead_set) / L, float(k == 0),
             math.log1p(s.sent_index), float(s.head_cut), float(looks[k]),
-            float(s.inner), float(s.end >= len(body) or body[s.end] in _STOPS), float(s.has_verb), float(s.opens_on_noun),
+            float(s.inner), float(s.clause_end), float(s.has_verb), float(s.opens_on_noun),
         ])
     return np.asarray(rows, dtype=np.float32).reshape(len(spans), len(FEATURES))
 

@@ -27,6 +27,7 @@ CONNECTIVES = ("同时", "此外", "另外", "而且", "并且", "但是", "因�
                "与此同时", "另一方面", "然而", "此外", "而", "并", "且", "但", "也", "还", "又")
 _CONNECTIVES_LONGEST_FIRST = tuple(sorted(set(CONNECTIVES), key=len, reverse=True))
 _TRIM = "，,、：:；;。！？!?…—- \u3000\n\r\t"
+_CLAUSE_STOPS = "，,、：:；;。！？!?…—\n”’」』）)"  # what follows a span that ends its clause
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Span:
     inner: bool = False  # opens inside its clause on its actor (`…组派的|中国政府援缅卫生防疫队…`)
     has_verb: bool = True  # jieba tags a verb inside it
     opens_on_noun: bool = False  # its first word is a noun or a name (an actor, not a predicate)
+    clause_end: bool = False  # stops where its clause does: punctuation, a closer or the body's end follows
 
 
 def no_span(body: str, max_chars: int) -> str:
@@ -190,7 +192,8 @@ class _Sentence:
         noun = opener[:1] in ("n", "j", "r")
         return Span(x, y, self.body[x:y], self.index, i, n, first, last,
                     reported(self.body, x, self.start, self.end), dang, cut,
-                    inner, any(f.startswith("v") for f in inside), noun)
+                    inner, any(f.startswith("v") for f in inside), noun,
+                    y >= len(self.body) or self.body[y] in _CLAUSE_STOPS)
 
 
 def _candidates(body: str, max_chars: int, max_sentences: int, max_candidates: int,

@@ -305,6 +305,16 @@ def test_a_span_that_words_the_headline_is_a_headline_example_for_the_style_mode
     assert neg and not set(neg) & set(heads) and all("减排工程" not in t for t in neg)
 
 
+def test_how_close_a_span_must_be_to_count_as_a_headline_is_set_in_the_config():
+    from xinwen.training.digest_train import style_examples
+
+    from xinwen.settings import load_config
+
+    assert load_config(None, "digest")["style_head_rouge"] == 0.75
+    item = {"title": "江苏 全力推动六大减排工程", "text": "十二五期间，江苏省将全力推动六大减排工程。"}
+    assert style_examples([item], 30, seed=0, head_rouge=1.01)[0] == ["江苏全力推动六大减排工程"]  # none close enough
+
+
 def test_the_headline_style_model_learns_headlines_from_spans_and_travels_with_the_ranker(fixture_articles, tmp_path):
     import numpy as np
     from xinwen.models.headline_style import HeadlineStyle

@@ -35,10 +35,11 @@ def pairs(paths: list[str], heldout_every: int, heldout: bool, limit: int):
     return list(islice(it, limit))
 
 
-def style_examples(items: list[dict], max_chars: int, seed: int, quiet: bool = True) -> tuple[list[str], list[str]]:
+def style_examples(items: list[dict], max_chars: int, seed: int, quiet: bool = True,
+                   head_rouge: float = 0.75) -> tuple[list[str], list[str]]:
     """Headlines and body spans for the headline-style model. Headlines: each real headline
     (whitespace and closing punctuation removed, at most 2×`max_chars`) and every candidate span
-    of its body within ROUGE-L 0.75 of it, the headline as the body words it (with its date, its
+    of its body within ROUGE-L `head_rouge` of it, the headline as the body words it (with its date, its
     full names): without them the model learns the marks of a rewritten headline, which no span
     has, more than the shape of a statement. Body spans: up to two candidates of each body under
     ROUGE-L 0.5 of its headline."""
@@ -52,7 +53,7 @@ def style_examples(items: list[dict], max_chars: int, seed: int, quiet: bool = T
                 heads.append(title)
             spans = [s.text for s in candidates(normalise_text(it["text"]), max_chars)]
             scores = [rouge_l(t, title) for t in spans]
-            heads += [t for t, r in zip(spans, scores) if r >= 0.75]
+            heads += [t for t, r in zip(spans, scores) if r >= head_rouge]
             spans = [t for t, r in zip(spans, scores) if r < 0.5]
             for k in rng.permutation(len(spans))[:2]:
                 neg.append(spans[k])
@@ -61,11 +62,11 @@ def style_examples(items: list[dict], max_chars: int, seed: int, quiet: bool = T
 
 
 def fit_headline_style(items: list[dict], max_chars: int, seed: int, buckets: int = 2 ** 18,
-                       c: float = 1.0, quiet: bool = False) -> HeadlineStyle:
+                       c: float = 1.0, quiet: bool = False, head_rouge: float = 0.75) -> HeadlineStyle:
     """A logistic model on `style_examples`: headline against body span, classes balanced."""
     from sklearn.linear_model import LogisticRegression
 
-    heads, neg = style_examples(items, max_chars, seed, quiet)
+    heads, neg = style_examples(items, max_chars, seed, quiet, head_rouge)
     X = design(heads + neg, buckets)
     y = np.r_[np.ones(len(heads)), np.zeros(len(neg))]
     lr = LogisticRegression(C=c, class_weight="balanced", max_iter=1000, solver="liblinear").fit(X, y)
@@ -134,7 +135,8 @@ def evaluate_digests(items: list[dict], methods: dict, max_chars: int = 30, quie
 
 
 DIGEST_SCHEMA = {"seed": int, "members": int, "max_chars": int, "style_items": int, "train_items": int,
-                 "eval_items": int, "heldout_every": int, "dangling_margin": (int, float)}
+                 "eval_items": int, "heldout_every": int, "dangling_margin": (int, float),
+                 "style_head_rouge": (int, float)}
 
 
 def train_digest(corpus: list[str], out_dir: str, config: str | None = None, quiet: bool = False,
@@ -143,7 +145,8 @@ def train_digest(corpus: list[str], out_dir: str, config: str | None = None, qui
     cfg = load_checked_config(config, "digest", DIGEST_SCHEMA)
     t0 = time.time()
     style_items = pairs(corpus, cfg["heldout_every"], False, limit or cfg["style_items"])
-    style = fit_headline_style(style_items, cfg["max_chars"], cfg["seed"], quiet=quiet)
+    style = fit_headline_style(style_items, cfg["max_chars"], cfg["seed"], quiet=quiet,
+                               head_rouge=float(cfg["style_head_rouge"]))
     items = style_items[: limit or cfg["train_items"]]
     X, y, _ = build_matrix(items, cfg["max_chars"], quiet, style)
     ranker = fit_ranker(X, y, seed=cfg["seed"], members=int(cfg.get("members", 1)), style=style)
@@ -182,7 +185,7 @@ real headline. A span cut mid-phrase gives way to a whole one scoring within
 {meta.get('dangling_margin', 0.0)} of it (`dangling_margin`). `headline_style` is the log-odds of a
 logistic model on hashed character 1–3-grams (`headline_style.safetensors`) that the span is a
 headline rather than a body span, learnt from {meta.get('style_items', '?')} corpus items' real headlines (and their
-bodies' spans within ROUGE-L 0.75 of them) against other spans of their bodies.
+bodies' spans within ROUGE-L {meta['config'].get('style_head_rouge', 0.75)} of them) against other spans of their bodies.
 Trained on {meta['train_items']} corpus items ({meta['candidates']} candidate spans) in {meta['minutes']} minutes.
 
 ## Held-out items ({res['n']}, never trained on): character ROUGE F1 against the real headline
