@@ -12,6 +12,9 @@ credit parser). The slowest page is reported beside the totals.
 
     python benchmarks/segment.py [--shared ../shared] [--pages 6] [--rules-sim] [--out reports/bench_segment.txt]
     python benchmarks/segment.py --learned-only --layout-model DIR   # score a candidate layout model
+
+The rules reader reads the simulated PDFs too (through pdfminer, as `run` does); its dumps only
+with `--rules-sim`.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,7 +31,7 @@ from xinwen.inference.segmentation import Segmenter, segment_page
 from xinwen.inference.segmenter import page_articles, without_furniture
 from xinwen.inference.sources import read_pages
 from xinwen.training.layout_train import simulate_readings
-from xinwen.training.pagesim import FAMILIES, HELD_OUT_FAMILIES, HELD_OUT_SEED, TextPool
+from xinwen.training.pagesim import FAMILIES, HELD_OUT_FAMILIES, HELD_OUT_SEED, TextPool, simulate
 from xinwen.training.segment_eval import SegScore, score_page
 
 
@@ -72,8 +76,8 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     ap.add_argument("--pages", type=int, default=6, help="held-out simulated pages per family")
     ap.add_argument("--rules-sim", action="store_true",
-                    help="also run the rules reader on the simulated pages: its block reassembly takes minutes on "
-                         "many of them (129 s on one metro pdftotext dump)")
+                    help="also run the rules reader on the simulated dumps (it reads their PDFs anyway): its block "
+                         "reassembly takes minutes on many of them (129 s on one metro pdftotext dump)")
     ap.add_argument("--layout-model", type=Path, default=None,
                     help="score this layout model folder as the learned reader instead of the shipped one")
     ap.add_argument("--learned-only", action="store_true", help="skip the rules reader on the real pages")
@@ -85,7 +89,7 @@ def main() -> None:
 
         LayoutReader.use_as_bundled(args.layout_model)
         emit(f"# learned reader: {args.layout_model}")
-    readers = [Segmenter.LEARNED] if args.learned_only else list(Segmenter)
+    readers = [Segmenter.LEARNED] if args.learned_only else [Segmenter.RULES, Segmenter.LEARNED]
 
     emit(f"# held-out simulated pages: seeds {HELD_OUT_SEED}…{HELD_OUT_SEED + args.pages - 1}, held-out text; "
          f"held-out families: {', '.join(HELD_OUT_FAMILIES)}")
@@ -94,15 +98,20 @@ def main() -> None:
     for fam in FAMILIES:
         rs = simulate_readings([fam], range(HELD_OUT_SEED, HELD_OUT_SEED + args.pages), pool,
                                ["pdftotext", "pdfminer", "text"])
-        for seg in Segmenter:
+        for seg in readers:
             by: dict[str, SegScore] = {}
             for r in rs:
                 t = time.perf_counter()
                 if seg == Segmenter.RULES and r.kind == "pdf":
-                    continue  # the rules reader reads PDFs through pdfminer's layout: scored on real PDFs below
-                if seg == Segmenter.RULES and not args.rules_sim:
-                    continue
-                arts = without_furniture(r.page, segment_page(r.page, seg))[0]
+                    # the rules reader reads PDFs through pdfminer's layout, as `run` does (fast)
+                    with tempfile.TemporaryDirectory() as tmp:
+                        pdf = Path(tmp) / "page.pdf"
+                        pdf.write_bytes(simulate(fam, r.seed, pool).pdf)
+                        arts = [a for p in read_pages(str(pdf), seg) for a in page_articles(p, seg)[0]]
+                elif seg == Segmenter.RULES and not args.rules_sim:
+                    continue  # dumps: its block reassembly takes minutes on some
+                else:
+                    arts = without_furniture(r.page, segment_page(r.page, seg))[0]
                 dt = time.perf_counter() - t
                 if dt > slow.get(seg.value, (0.0, ""))[0]:
                     slow[seg.value] = (dt, f"{fam}/{r.kind} seed {r.seed}")

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 
 from xinwen.inference.lines import byline_names, byline_of, is_furniture, is_person_name, single_char_run
 from xinwen.inference.segment import Article
+from xinwen.inference.segmentation.layout import PageLayout
 from xinwen.models.textclean import merge_overlap, paragraphs, repair_spacing
 
 HEADLINE = 1.7   # × body size: titles, kickers, subtitles
+LINE_MARGIN = 0.5  # × line height: pdfminer's LAParams.line_margin, which groups lines into text boxes
 BYLINE = 1.1     # × body size: bylines are set a little larger than body text
 
 
@@ -29,6 +31,7 @@ class TLine:
     y1: float
     size: float
     text: str
+    confidence: float | None = None  # OCR lines: the recogniser's confidence
 
 
 @dataclass
@@ -101,7 +104,7 @@ def merge_rows(lines: list[TLine]) -> list[TLine]:
             prev.x0, prev.x1 = min(prev.x0, ln.x0), max(prev.x1, ln.x1)
             prev.y1 = max(prev.y1, ln.y1)
         else:
-            out.append(TLine(ln.x0, ln.y0, ln.x1, ln.y1, ln.size, ln.text))
+            out.append(TLine(ln.x0, ln.y0, ln.x1, ln.y1, ln.size, ln.text, ln.confidence))
     return out
 
 
@@ -246,8 +249,15 @@ def _author_lines(lines: list[TLine], body: float) -> tuple[list[TLine], list[TL
 
 
 def segment_pdf_page(page) -> list[Article]:
+    """Articles of one pdfminer page."""
     boxes, body = page_lines(page)
-    top_strip = page.y1 - (page.y1 - page.y0) * 0.04  # running header: page number, section, date
+    return segment_boxes(boxes, body, Rules.of(page), page.y1 - (page.y1 - page.y0) * 0.04)
+
+
+def segment_boxes(boxes: list[list[TLine]], body: float, rules: Rules, top_strip: float) -> list[Article]:
+    """Articles from a page's text boxes (pdfminer's, or `scan_boxes` of an OCR page) in
+    pdfminer's coordinates (origin bottom left); lines above `top_strip` are the running header
+    (page number, section, date)."""
     boxes = [[ln for ln in b if ln.y0 < top_strip] for b in boxes]
     boxes = [b for b in boxes if b]
     heads = [ln for b in boxes for ln in b if ln.size >= body * HEADLINE]
@@ -257,7 +267,6 @@ def segment_pdf_page(page) -> list[Article]:
     widths = [ln.x1 - ln.x0 for b in body_boxes for ln in b if abs(ln.size - body) < 0.5]
     col = statistics.median(widths) if widths else 100.0
     owned: dict[int, list[list[TLine]]] = {i: [] for i in range(len(blocks))}
-    rules = Rules.of(page)
     for b in body_boxes:
         i = _owner(b, blocks, col, rules)
         if i is not None:
@@ -280,5 +289,69 @@ def segment_pdf_page(page) -> list[Article]:
             byline = byline_of(raw) or byline_names(repair_spacing(raw, keep_phrase_spaces=True))
         text = "\n".join(paragraphs([x.text for x in rest], *_edges(rest, col)))
         if text:
-            arts.append(Article(kicker=kicker, title=title, subtitle=subtitle, byline=byline, text=text))
+            conf = [x.confidence for x in blk.lines + lines if x.confidence is not None]
+            arts.append(Article(kicker=kicker, title=title, subtitle=subtitle, byline=byline, text=text,
+                                ocr_confidence=sum(conf) / len(conf) if conf else None))
     return arts
+
+
+def scan_boxes(layout: PageLayout, margin: float = LINE_MARGIN) -> tuple[list[list[TLine]], float]:
+    """An OCR page's lines as the text boxes pdfminer would have made of them, and its body size,
+    so a scan goes through `segment_boxes` like a PDF. Lines join a box the way pdfminer's
+    `LAParams` join them (`line_margin` × height apart vertically, as tall within that margin,
+    left, right or centre aligned within it); a vertical line (a headline or name set one
+    character under the other) becomes a stack of one-character lines, as a PDF prints it.
+    Coordinates turn to pdfminer's, origin at the bottom left."""
+    H = layout.height or 0.0
+    lines: list[TLine] = []
+    for ln in layout.lines:
+        text = repair_spacing(ln.text)
+        size = ln.size
+        if ln.vertical and len(text) > 1:
+            step = (ln.y1 - ln.y0) / len(text)
+            lines += [TLine(ln.x0, H - ln.y0 - (k + 1) * step, ln.x1, H - ln.y0 - k * step, size, c, ln.confidence)
+                      for k, c in enumerate(text)]
+        elif ln.text.strip():
+            lines.append(TLine(ln.x0, H - ln.y1, ln.x1, H - ln.y0, size, ln.text.strip(), ln.confidence))
+    parent = list(range(len(lines)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    order = sorted(range(len(lines)), key=lambda i: -lines[i].y1)
+    for a, i in enumerate(order):
+        p = lines[i]
+        d = margin * (p.y1 - p.y0)
+        for j in order[a + 1:]:
+            q = lines[j]
+            if q.y1 < p.y0 - d:  # sorted by top: nothing further down is near
+                break
+            if (_overlap(p.x0, p.x1, q.x0, q.x1) > 0 and abs((q.y1 - q.y0) - (p.y1 - p.y0)) <= d
+                    and min(abs(q.x0 - p.x0), abs(q.x1 - p.x1), abs(q.x0 + q.x1 - p.x0 - p.x1) / 2) <= d):
+                parent[find(j)] = find(i)
+    groups: dict[int, list[TLine]] = {}
+    for i in order:
+        groups.setdefault(find(i), []).append(lines[i])
+    weights = sorted((ln.size, len(ln.text)) for ln in lines)
+    half, acc, body = sum(w for _, w in weights) / 2, 0, 10.0
+    for size, w in weights:  # the character-weighted median size: most text is body text
+        acc += w
+        if acc >= half:
+            body = size
+            break
+    return list(groups.values()), body
+
+
+def segment_scan(layout: PageLayout) -> list[Article] | None:
+    """Articles of an OCR page read as a PDF page is, with the rules found on the image; None where
+    it prints no headline larger than its body, for a caller to read another way."""
+    boxes, body = scan_boxes(layout)
+    H = layout.height or 0.0
+    if not any(ln.size >= body * HEADLINE for b in boxes for ln in b):
+        return None
+    rules = Rules(hlines=[(r.x0, r.x1, H - (r.y0 + r.y1) / 2) for r in layout.rules
+                          if not r.image and r.horizontal and r.x1 - r.x0 > 100])  # as `Rules.of` keeps a PDF's
+    return segment_boxes(boxes, body, rules, H * 0.96)

@@ -39,9 +39,7 @@ def without_furniture(layout: PageLayout, arts: list[Article]) -> tuple[list[Art
 
 
 def page_articles(page: Page, segmenter: Segmenter = Segmenter.RULES) -> tuple[list[Article], Masthead]:
-    # OCR lines come with boxes, not a reading order: only the learned reader reads them
-    seg = Segmenter.LEARNED if page.layout.ocr else segmenter
-    arts = page.articles if page.articles is not None else segment_page(page.layout, seg)
+    arts = page.articles if page.articles is not None else segment_page(page.layout, segmenter)
     return without_furniture(page.layout, arts)
 
 

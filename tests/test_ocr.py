@@ -141,3 +141,17 @@ def test_blank_pages_are_not_sent_to_ocr(page_png, monkeypatch):
     assert ocr.blank(white) and not ocr.blank(np.asarray(Image.open(page_png).convert("RGB")))
     monkeypatch.setattr(ocr, "engine", lambda: (_ for _ in ()).throw(AssertionError("OCR ran on a blank page")))
     assert ocr.ocr_layout(white, 200).lines == []
+
+
+def test_ocr_lines_carry_the_type_size_not_the_padded_box_height(page_png):
+    """The page sets its title in 20 pt and its body in 11 pt (1.82x); OCR boxes are padded by a
+    few detector pixels whatever the size (1.5x), and the fit in configs/layout.yaml takes that
+    back off, so the title reads as a headline (over the rules reader's 1.7x)."""
+    from xinwen.inference.segmentation.ocr import image_layouts
+
+    (layout,) = image_layouts(page_png)
+    title = next(ln for ln in layout.lines if TITLE[:4] in re.sub(r"\s", "", ln.text))
+    body = sorted(ln.size for ln in layout.lines if ln is not title)
+    ratio, boxes = title.size / body[len(body) // 2], title.height / max(ln.height for ln in layout.lines if ln is not title)
+    assert abs(title.size - 20) < 2.5 and 1.7 < ratio < 2.4 and boxes < ratio, (title.size, body, boxes)
+    assert abs(layout.width - 420) < 1 and abs(layout.height - 300) < 1  # the page, not its last box

@@ -125,3 +125,65 @@ def test_a_column_running_on_below_a_vertical_title_is_not_taken_across_a_rule()
     rule = Rules(hlines=[(721, 1000, 285)])
     assert _owner(box, [vertical, below], 154, rule) == 0
     assert _owner(box, [vertical, below], 154, Rules()) == 1  # without the rule, the nearer one
+
+
+def _ocr_line(text, x0, top, size, conf=0.9, vertical=False):
+    """An OCR line as `ocr_layout` gives it at 200 dpi: a box padded by the fit in
+    configs/layout.yaml, the type size read back from it."""
+    from xinwen.inference.segmentation.layout import LayoutConfig, PageLine
+
+    cfg = LayoutConfig.from_yaml()
+    box = (cfg.scan_box_slope * size * 200 / 72 + cfg.scan_box_offset) * 72 / 200  # a page under 2000 px
+    size = cfg.scan_type_size(box, 200, 1500)
+    if vertical:
+        return PageLine(text, x0, top, x0 + box, top + len(text) * size * 1.1, size, True, confidence=conf)
+    return PageLine(text, x0, top, x0 + len(text) * size, top + box, size, confidence=conf)
+
+
+def test_the_scan_box_fit_gives_type_size_back_at_any_dpi_and_page_size():
+    from xinwen.inference.segmentation.layout import LayoutConfig
+
+    cfg = LayoutConfig.from_yaml()
+    for dpi in (150, 200, 300):
+        for longest in (1200, 4000):
+            px = dpi / 72 * min(1.0, cfg.scan_detector_side / longest)
+            for size in (8.5, 20.0, 44.0):
+                box = (cfg.scan_box_slope * size * px + cfg.scan_box_offset) / px
+                assert abs(cfg.scan_type_size(box, dpi, longest) - size) < 1e-6
+
+
+def test_rules_read_a_scan_as_a_pdf_page_headlines_by_type_size():
+    """Two stories side by side, each a 20-point title over 9-point body lines (padded OCR boxes
+    1.6 body boxes tall; their type 2.2 body sizes): titles, each owning the column under it, and
+    each article keeps its lines' mean confidence."""
+    from xinwen.inference.segmentation import Segmenter, segment_page
+    from xinwen.inference.segmentation.layout import PageLayout
+
+    body_a = ["县交警大队在集市路口开展宣传劝导，对", "未戴安全头盔的驾驶人进行教育，查处酒", "驾醉驾等交通违法行为，预防事故发生。"]
+    body_b = ["市人社局举办春季招聘会，两百余家企业", "提供岗位五千多个，吸引求职者三千余人", "到场，现场达成就业意向一千二百余人。"]
+    lines = [_ocr_line("交警开展一盔一带整治", 40, 60, 20), _ocr_line("春季招聘会岗位五千个", 290, 60, 20)]
+    for k, (a, b) in enumerate(zip(body_a, body_b)):
+        lines += [_ocr_line(a, 40, 100 + 14 * k, 9, 0.8), _ocr_line(b, 290, 100 + 14 * k, 9, 1.0)]
+    lines.append(_ocr_line("第3版", 40, 8, 9))  # running header: above the top strip
+    page = PageLayout(lines, 520, 600, ocr=True, dpi=200)
+    arts = segment_page(page, Segmenter.RULES)
+    assert [a.title for a in arts] == ["交警开展一盔一带整治", "春季招聘会岗位五千个"]
+    assert ["".join(a.text.split()) for a in arts] == ["".join(body_a), "".join(body_b)]
+    assert [round(a.ocr_confidence, 3) for a in arts] == [round((0.9 + 3 * 0.8) / 4, 3), round((0.9 + 3 * 1.0) / 4, 3)]
+
+
+def test_a_vertical_scan_line_is_a_vertical_title_owning_the_column_beside_it():
+    from xinwen.inference.pdf_layout import scan_boxes
+    from xinwen.inference.segmentation import Segmenter, segment_page
+    from xinwen.inference.segmentation.layout import PageLayout
+
+    body = ["县交警大队在集市路口开展宣传劝导，对未戴", "安全头盔的驾驶人进行教育，查处酒驾醉驾等", "交通违法行为，预防道路交通事故的发生。"]
+    lines = [_ocr_line("一盔一带整治", 30, 60, 24, vertical=True)]
+    lines += [_ocr_line(t, 80, 62 + 14 * k, 9) for k, t in enumerate(body)]
+    page = PageLayout(lines, 430, 400, ocr=True, dpi=200)
+    boxes, body_size = scan_boxes(page)
+    assert abs(body_size - 9) < 0.01
+    assert sorted(len(b) for b in boxes) == [3, 6]  # the body's three lines one box, six one-character lines
+    (art,) = segment_page(page, Segmenter.RULES)
+    assert art.title == "一盔一带整治" and "".join(art.text.split()) == "".join(body)
+

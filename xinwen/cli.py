@@ -20,7 +20,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                   help="xinwen: Chinese newspaper pages in; segmented, theme-tagged, digested articles out.")
 # one option for every command that reads pages
 SEGMENTER = typer.Option("rules", "--segmenter", case_sensitive=False,
-                         help="Page reader: rules (default) or learned (the layout reader trained on simulated pages).")
+                         help="Page reader: rules (default; scans too) or learned (the layout reader trained on "
+                              "simulated pages).")
 # one option for every command that classifies
 class Backend(str, Enum):
     AUTO = "auto"

@@ -17,14 +17,24 @@ __all__ = ["Block", "PageLayout", "PageLine", "Role", "Segmenter", "segment_page
 
 def segment_page(page: PageLayout, segmenter: Segmenter = Segmenter.RULES, reader=None) -> list:
     """Articles of one page. `learned` reads it with the shipped layout reader (or `reader`);
-    `rules` with the cascade, whose bodies then go through the same credit parser."""
-    if Segmenter(segmenter) == Segmenter.LEARNED:
+    `rules` with the cascade, whose bodies then go through the same credit parser. A scan read by
+    `rules` goes the way a PDF page does (`pdf_layout.segment_scan`: headlines by type size, bodies
+    to the headline above them), or to the learned reader where it prints no larger headline."""
+    from xinwen.inference.segmentation.credits import clean_credits
+
+    seg = Segmenter(segmenter)
+    if seg == Segmenter.RULES and page.ocr:
+        from xinwen.inference.pdf_layout import segment_scan
+
+        arts = segment_scan(page)
+        if arts is not None:
+            return [clean_credits(a) for a in arts]
+    if seg == Segmenter.LEARNED or page.ocr:
         from xinwen.inference.segmentation.reader import LayoutReader
 
         return (reader or LayoutReader.bundled()).segment(page)
     from xinwen.inference.lines import Line
     from xinwen.inference.segment import segment_lines
-    from xinwen.inference.segmentation.credits import clean_credits
 
     raw = page.text.split("\n") if page.text is not None else [ln.text for ln in page.lines]
     return [clean_credits(a) for a in segment_lines([Line(x) for x in raw])]

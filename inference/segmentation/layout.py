@@ -16,9 +16,9 @@ import yaml
 
 class Segmenter(str, Enum):
     """Which reader turns a page into articles. `rules`: the rule cascade of earlier releases
-    (pdfminer's layout analysis for PDFs), the default while the learned reader trails it on the
-    real pages we can check (docs/benchmarks.md). `learned`: the layout reader trained on
-    simulated pages."""
+    (pdfminer's layout analysis for PDFs; a scan's OCR lines grouped into boxes and read the same
+    way), the default while the learned reader trails it on the real pages and scans we can check
+    (docs/benchmarks.md). `learned`: the layout reader trained on simulated pages."""
 
     RULES = "rules"
     LEARNED = "learned"
@@ -116,6 +116,7 @@ class PageLayout:
     page: int = 1
     text: str | None = None  # a dump's page text as given (the rules reader reads it line by line)
     ocr: bool = False  # lines read from an image
+    dpi: float | None = None  # scans: the image's resolution (coordinates are points all the same)
 
     @property
     def has_geometry(self) -> bool:
@@ -143,6 +144,19 @@ class LayoutConfig:
     link_min: float = 0.3  # a block whose best headline scores lower starts an untitled article
     start_min: float = 0.5  # dumps: a line opens an article above this probability
     min_untitled_chars: float = 60  # an untitled run of body lines shorter than this is not an article
+    scan_box_slope: float = 0.909  # scans: an OCR box is slope × type size + offset detector pixels tall
+    scan_box_offset: float = 7.55  # detector pixels
+    scan_detector_side: float = 2000  # RapidOCR shrinks an image whose longer side passes this (pixels)
+    scan_rule_min_len: float = 18  # points: a dark stroke this long or longer on a scan is a printed rule
+    scan_rule_max_thick: float = 2  # points: a thicker dark stroke is an area (a picture, a shaded box)
+    scan_rule_ink: float = 200  # grey level (0-255) under which a pixel is ink: tinted rules print at 140-200
+
+    def scan_type_size(self, box: float, dpi: float, longest_px: float) -> float:
+        """The type size (points) of an OCR line from its box's height (a vertical line's width)
+        in points on an image of `dpi` whose longer side is `longest_px`: the detector pads a box
+        by some of its own pixels, not by a share of the type, and it sees a large page shrunk."""
+        px = dpi / 72 * min(1.0, self.scan_detector_side / max(longest_px, 1.0))  # detector pixels a point
+        return max((box * px - self.scan_box_offset) / self.scan_box_slope / px, 0.3 * box)
 
     @classmethod
     def from_yaml(cls, path: str | Path | None = None) -> LayoutConfig:
