@@ -352,6 +352,24 @@ def segment_scan(layout: PageLayout) -> list[Article] | None:
     H = layout.height or 0.0
     if not any(ln.size >= body * HEADLINE for b in boxes for ln in b):
         return None
-    rules = Rules(hlines=[(r.x0, r.x1, H - (r.y0 + r.y1) / 2) for r in layout.rules
-                          if not r.image and r.horizontal and r.x1 - r.x0 > 100])  # as `Rules.of` keeps a PDF's
+    hs = [r for r in layout.rules if not r.image and r.horizontal and r.x1 - r.x0 > 100]  # as `Rules.of` keeps a PDF's
+    vs = [r for r in layout.rules if not r.image and not r.horizontal and r.y1 - r.y0 > 100]
+    rules = Rules(frames=[(x0, H - y1, x1, H - y0) for x0, y0, x1, y1 in scan_frames(hs, vs)],
+                  hlines=[(r.x0, r.x1, H - (r.y0 + r.y1) / 2) for r in hs])
     return segment_boxes(boxes, body, rules, H * 0.96)
+
+
+def scan_frames(hs: list, vs: list, tol: float = 6.0) -> list[tuple[float, float, float, float]]:
+    """Boxes drawn round a story on a scan, (x0, y0, x1, y1) top-left based: two rules across
+    and two down that meet at four corners within `tol` points (a PDF draws a frame as one
+    rectangle; a scan shows only its four sides)."""
+    out = []
+    for i, top in enumerate(hs):
+        for bot in hs[i + 1:]:
+            a, b = sorted((top, bot), key=lambda r: r.y0)
+            if b.y0 - a.y1 < 100 or abs(a.x0 - b.x0) > tol or abs(a.x1 - b.x1) > tol:
+                continue
+            x0, x1 = (a.x0 + b.x0) / 2, (a.x1 + b.x1) / 2
+            if all(any(abs(v.x0 - x) <= tol and v.y0 <= a.y1 + tol and v.y1 >= b.y0 - tol for v in vs) for x in (x0, x1)):
+                out.append((x0, a.y0, x1, b.y1))
+    return out

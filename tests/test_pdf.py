@@ -187,3 +187,13 @@ def test_a_vertical_scan_line_is_a_vertical_title_owning_the_column_beside_it():
     (art,) = segment_page(page, Segmenter.RULES)
     assert art.title == "一盔一带整治" and "".join(art.text.split()) == "".join(body)
 
+
+
+def test_four_rules_meeting_at_corners_on_a_scan_are_a_frame():
+    from xinwen.inference.pdf_layout import scan_frames
+    from xinwen.inference.segmentation.layout import Rule
+
+    hs = [Rule(10, 100, 400, 101), Rule(12, 500, 398, 501), Rule(10, 700, 400, 701)]
+    vs = [Rule(10, 99, 11, 502), Rule(399, 100, 400, 500), Rule(600, 0, 601, 900)]
+    assert scan_frames(hs, vs) == [(11.0, 100, 399.0, 501)]  # the third rule across has no sides down to it
+    assert scan_frames(hs[:2], vs[:1]) == []  # three sides are no frame
