@@ -65,9 +65,14 @@ def real_pages(shared: Path):
                     yield f"{label} {kind}", d / name, truth
 
 
+def file_articles(path: Path, segmenter: Segmenter) -> list:
+    """A file's articles as `run` reads them (pages, then furniture off)."""
+    return [a for p in read_pages(str(path), segmenter) for a in page_articles(p, segmenter)[0]]
+
+
 def score_file(path: Path, truth: list[dict], segmenter: Segmenter) -> tuple[SegScore, float]:
     t = time.perf_counter()
-    arts = [a for p in read_pages(str(path), segmenter) for a in page_articles(p, segmenter)[0]]  # as `run` does
+    arts = file_articles(path, segmenter)
     return score_page(arts, truth), time.perf_counter() - t
 
 
@@ -107,7 +112,7 @@ def main() -> None:
                     with tempfile.TemporaryDirectory() as tmp:
                         pdf = Path(tmp) / "page.pdf"
                         pdf.write_bytes(simulate(fam, r.seed, pool).pdf)
-                        arts = [a for p in read_pages(str(pdf), seg) for a in page_articles(p, seg)[0]]
+                        arts = file_articles(pdf, seg)
                 elif seg == Segmenter.RULES and not args.rules_sim:
                     continue  # dumps: its block reassembly takes minutes on some
                 else:

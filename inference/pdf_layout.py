@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from xinwen.inference.lines import byline_names, byline_of, is_furniture, is_person_name, single_char_run
 from xinwen.inference.segment import Article
 from xinwen.inference.segmentation.layout import PageLayout
+from xinwen.inference.segmentation.union import connected
 from xinwen.models.textclean import merge_overlap, paragraphs, repair_spacing
 
 HEADLINE = 1.7   # × body size: titles, kickers, subtitles
 LINE_MARGIN = 0.5  # × line height: pdfminer's LAParams.line_margin, which groups lines into text boxes
 BYLINE = 1.1     # × body size: bylines are set a little larger than body text
+MIN_RULE = 100   # points: a shorter drawn line or box is no separator or frame
+RUNNING_HEADER = 0.04  # share of the page's height at its top: page number, section, date
 
 
 @dataclass
@@ -182,11 +185,30 @@ class Rules:
             if not isinstance(o, (LTLine, LTRect, LTCurve)):
                 continue
             w, h = o.x1 - o.x0, o.y1 - o.y0
-            if w > 100 and h > 100 and isinstance(o, LTRect):
+            if w > MIN_RULE and h > MIN_RULE and isinstance(o, LTRect):
                 r.frames.append((o.x0, o.y0, o.x1, o.y1))
-            elif w > 100 and h < 6:
+            elif w > MIN_RULE and h < 6:
                 r.hlines.append((o.x0, o.x1, (o.y0 + o.y1) / 2))
         return r
+
+    @classmethod
+    def of_layout(cls, layout: PageLayout, tol: float = 6.0) -> Rules:
+        """The same from a scan's rules (`ocr.image_rules`, top-left coordinates): a scan shows a
+        frame only as its four sides, so two rules across and two down that meet at four corners
+        within `tol` points are one frame."""
+        H = layout.height or 0.0
+        hs = [r for r in layout.rules if not r.image and r.horizontal and r.x1 - r.x0 > MIN_RULE]
+        vs = [r for r in layout.rules if not r.image and not r.horizontal and r.y1 - r.y0 > MIN_RULE]
+        frames = []
+        for i, top in enumerate(hs):
+            for bot in hs[i + 1:]:
+                a, b = sorted((top, bot), key=lambda r: r.y0)
+                if b.y0 - a.y1 < MIN_RULE or abs(a.x0 - b.x0) > tol or abs(a.x1 - b.x1) > tol:
+                    continue
+                x0, x1 = (a.x0 + b.x0) / 2, (a.x1 + b.x1) / 2
+                if all(any(abs(v.x0 - x) <= tol and v.y0 <= a.y1 + tol and v.y1 >= b.y0 - tol for v in vs) for x in (x0, x1)):
+                    frames.append((x0, H - b.y1, x1, H - a.y0))
+        return cls(frames, [(r.x0, r.x1, H - (r.y0 + r.y1) / 2) for r in hs])
 
     def frame_of(self, x: float, y: float) -> int | None:
         inside = [i for i, (a, b, c, d) in enumerate(self.frames) if a <= x <= c and b <= y <= d]
@@ -251,7 +273,7 @@ def _author_lines(lines: list[TLine], body: float) -> tuple[list[TLine], list[TL
 def segment_pdf_page(page) -> list[Article]:
     """Articles of one pdfminer page."""
     boxes, body = page_lines(page)
-    return segment_boxes(boxes, body, Rules.of(page), page.y1 - (page.y1 - page.y0) * 0.04)
+    return segment_boxes(boxes, body, Rules.of(page), page.y1 - (page.y1 - page.y0) * RUNNING_HEADER)
 
 
 def segment_boxes(boxes: list[list[TLine]], body: float, rules: Rules, top_strip: float) -> list[Article]:
@@ -313,15 +335,8 @@ def scan_boxes(layout: PageLayout, margin: float = LINE_MARGIN) -> tuple[list[li
                       for k, c in enumerate(text)]
         elif ln.text.strip():
             lines.append(TLine(ln.x0, H - ln.y1, ln.x1, H - ln.y0, size, ln.text.strip(), ln.confidence))
-    parent = list(range(len(lines)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     order = sorted(range(len(lines)), key=lambda i: -lines[i].y1)
+    joined = []
     for a, i in enumerate(order):
         p = lines[i]
         d = margin * (p.y1 - p.y0)
@@ -331,10 +346,8 @@ def scan_boxes(layout: PageLayout, margin: float = LINE_MARGIN) -> tuple[list[li
                 break
             if (_overlap(p.x0, p.x1, q.x0, q.x1) > 0 and abs((q.y1 - q.y0) - (p.y1 - p.y0)) <= d
                     and min(abs(q.x0 - p.x0), abs(q.x1 - p.x1), abs(q.x0 + q.x1 - p.x0 - p.x1) / 2) <= d):
-                parent[find(j)] = find(i)
-    groups: dict[int, list[TLine]] = {}
-    for i in order:
-        groups.setdefault(find(i), []).append(lines[i])
+                joined.append((j, i))
+    groups = [[lines[i] for i in g] for g in connected(order, joined)]
     weights = sorted((ln.size, len(ln.text)) for ln in lines)
     half, acc, body = sum(w for _, w in weights) / 2, 0, 10.0
     for size, w in weights:  # the character-weighted median size: most text is body text
@@ -342,34 +355,14 @@ def scan_boxes(layout: PageLayout, margin: float = LINE_MARGIN) -> tuple[list[li
         if acc >= half:
             body = size
             break
-    return list(groups.values()), body
+    return groups, body
 
 
 def segment_scan(layout: PageLayout) -> list[Article] | None:
     """Articles of an OCR page read as a PDF page is, with the rules found on the image; None where
     it prints no headline larger than its body, for a caller to read another way."""
     boxes, body = scan_boxes(layout)
-    H = layout.height or 0.0
     if not any(ln.size >= body * HEADLINE for b in boxes for ln in b):
         return None
-    hs = [r for r in layout.rules if not r.image and r.horizontal and r.x1 - r.x0 > 100]  # as `Rules.of` keeps a PDF's
-    vs = [r for r in layout.rules if not r.image and not r.horizontal and r.y1 - r.y0 > 100]
-    rules = Rules(frames=[(x0, H - y1, x1, H - y0) for x0, y0, x1, y1 in scan_frames(hs, vs)],
-                  hlines=[(r.x0, r.x1, H - (r.y0 + r.y1) / 2) for r in hs])
-    return segment_boxes(boxes, body, rules, H * 0.96)
-
-
-def scan_frames(hs: list, vs: list, tol: float = 6.0) -> list[tuple[float, float, float, float]]:
-    """Boxes drawn round a story on a scan, (x0, y0, x1, y1) top-left based: two rules across
-    and two down that meet at four corners within `tol` points (a PDF draws a frame as one
-    rectangle; a scan shows only its four sides)."""
-    out = []
-    for i, top in enumerate(hs):
-        for bot in hs[i + 1:]:
-            a, b = sorted((top, bot), key=lambda r: r.y0)
-            if b.y0 - a.y1 < 100 or abs(a.x0 - b.x0) > tol or abs(a.x1 - b.x1) > tol:
-                continue
-            x0, x1 = (a.x0 + b.x0) / 2, (a.x1 + b.x1) / 2
-            if all(any(abs(v.x0 - x) <= tol and v.y0 <= a.y1 + tol and v.y1 >= b.y0 - tol for v in vs) for x in (x0, x1)):
-                out.append((x0, a.y0, x1, b.y1))
-    return out
+    H = layout.height or 0.0
+    return segment_boxes(boxes, body, Rules.of_layout(layout), H * (1 - RUNNING_HEADER))

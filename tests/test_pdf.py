@@ -190,10 +190,12 @@ def test_a_vertical_scan_line_is_a_vertical_title_owning_the_column_beside_it():
 
 
 def test_four_rules_meeting_at_corners_on_a_scan_are_a_frame():
-    from xinwen.inference.pdf_layout import scan_frames
-    from xinwen.inference.segmentation.layout import Rule
+    from xinwen.inference.pdf_layout import Rules
+    from xinwen.inference.segmentation.layout import PageLayout, Rule
 
     hs = [Rule(10, 100, 400, 101), Rule(12, 500, 398, 501), Rule(10, 700, 400, 701)]
     vs = [Rule(10, 99, 11, 502), Rule(399, 100, 400, 500), Rule(600, 0, 601, 900)]
-    assert scan_frames(hs, vs) == [(11.0, 100, 399.0, 501)]  # the third rule across has no sides down to it
-    assert scan_frames(hs[:2], vs[:1]) == []  # three sides are no frame
+    # pdfminer's coordinates (origin bottom left) on a 1000-point page
+    assert Rules.of_layout(PageLayout([], 800, 1000, hs + vs)).frames == [(11.0, 499, 399.0, 900)]  # the third rule across has no sides down to it
+    assert Rules.of_layout(PageLayout([], 800, 1000, hs[:2] + vs[:1])).frames == []  # three sides are no frame
+    assert [y for _, _, y in Rules.of_layout(PageLayout([], 800, 1000, hs)).hlines] == [899.5, 499.5, 299.5]

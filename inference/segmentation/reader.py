@@ -30,6 +30,7 @@ from xinwen.inference.segmentation.features import (
     start_features,
 )
 from xinwen.inference.segmentation.layout import ROLES, Block, LayoutConfig, PageLayout, PageLine, Role
+from xinwen.inference.segmentation.union import connected
 from xinwen.models.forest import TreeEnsemble
 from xinwen.models.textclean import join_lines, paragraphs, repair_spacing
 
@@ -84,21 +85,8 @@ def head_pairs(page: PageLayout, roles: list[Role], s: float) -> tuple[list[tupl
 
 def group_pairs(page: PageLayout, idx: list[int], joined: list[tuple[int, int]]) -> list[Block]:
     """Blocks from a union of joined pairs (each member listed top to bottom)."""
-    parent = {i: i for i in idx}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in joined:
-        parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in idx:
-        groups.setdefault(find(i), []).append(i)
     L = page.lines
-    return [_box(page, sorted(g, key=lambda i: (L[i].y0, L[i].x0))) for g in groups.values()]
+    return [_box(page, sorted(g, key=lambda i: (L[i].y0, L[i].x0))) for g in connected(idx, joined)]
 
 
 def blocks(page: PageLayout, roles: list[Role], up: list, down: list, s: float, cfg: LayoutConfig,
