@@ -56,6 +56,35 @@ def test_a_simulated_page_is_a_real_pdf_labelled_by_construction(pool, tmp_path)
     assert sum(1 for a, b in zip(arts, arts[1:]) if a != b) == len(set(arts)) - 1
 
 
+def test_the_simulator_sets_text_beside_and_above_headlines_and_notices_at_body_size(pool, tmp_path):
+    """Layouts the reader must not assume away: a column that runs from the module's top beside
+    its headline, or a lead-in above it (the article's text starts above its title, and its truth
+    starts there too), and notice boxes set as large as the body."""
+    from xinwen.inference.segmentation.layout import Role
+    from xinwen.training.pagesim import simulate
+
+    above = notice_at_body = 0
+    for seed in range(40):
+        page = simulate("regional", seed, pool)
+        by: dict[int, list] = {}
+        for ln in page.lines:
+            if ln.article is not None:
+                by.setdefault(ln.article, []).append(ln)
+        for lines in by.values():
+            title = [ln for ln in lines if ln.role == Role.TITLE]
+            body = [ln for ln in lines if ln.role == Role.BODY]
+            high = [b for b in body if b.y0 < min(x.y0 for x in title) - 1]
+            if title and high:
+                above += 1
+                flat = page.articles[high[0].article].text.replace("\n", "")
+                assert all(b.text[-6:] in flat for b in high)  # the truth keeps the text printed above
+        body_size = page.lines and max(set(round(ln.size, 1) for ln in page.lines if ln.role == Role.BODY),
+                                       key=[round(ln.size, 1) for ln in page.lines if ln.role == Role.BODY].count)
+        notice = [ln.size for ln in page.lines if ln.role == Role.NOTICE and len(ln.text) > 12]
+        notice_at_body += bool(notice) and min(notice) >= 0.97 * body_size
+    assert above >= 2 and notice_at_body >= 1
+
+
 def test_families_and_seeds_held_out_are_not_trained_on():
     from xinwen.training.layout_train import LayoutTrainConfig
     from xinwen.training.pagesim import HELD_OUT_FAMILIES
@@ -104,9 +133,10 @@ def test_the_shipped_reader_holds_its_floors_on_simulated_pages(pool, tmp_path):
     rs = [r for fam in ("regional", "feature") for seed in range(HELD_OUT_SEED, HELD_OUT_SEED + 3)
           for r in readings(simulate(fam, seed, pool), ["text"], tmp_path)]
     scores = evaluate_reader(LayoutReader.bundled(), rs)
-    # measured with the reader retrained for scans on 2026-12-07: feature pdf 0.93, regional pdf 0.89;
-    # text 0.22 / 0.76 (the reader before: 1.00, 0.86; 0.32 / 0.89)
-    floors = {"feature/pdf": 0.85, "regional/pdf": 0.8, "feature/text": 0.18, "regional/text": 0.7}
+    # measured with the reader retrained on 2026-12-07 for subheads, nested columns, lead-ins and
+    # body-size notices, on these pages as the simulator now sets them: feature pdf 1.00, regional
+    # pdf 0.67; text 0.19 / 0.59 (the reader before, same pages: 0.96, 0.59; 0.19 / 0.69)
+    floors = {"feature/pdf": 0.9, "regional/pdf": 0.6, "feature/text": 0.15, "regional/text": 0.5}
     for key, sc in scores.items():
         if key == "slowest_page_s":
             continue

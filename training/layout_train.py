@@ -437,6 +437,7 @@ def train_layout_model(corpus: str | Path, out: str | Path, config: str | Path |
             "corpus": Path(corpus).name, "corpus_sha256": file_sha256(corpus), "held_out_families": list(HELD_OUT_FAMILIES),
             "held_out_seed": HELD_OUT_SEED})
         bar.advance(ftask)
+    reader.save_pretrained(out)  # fitted is kept even if scoring fails
     reader.card["heldout"] = evaluate_reader(reader, held)
     reader.save_pretrained(out)
     return reader.card

@@ -411,11 +411,20 @@ class PageBuilder:
         lead = self.lead * s / self.s
         ci, y = 0, cols[0][1] if cols else 0
         done = 0
-        sub = s * self.rng.uniform(1.0, 1.6)
+        # subheads as papers set them: body size to 1.7x, centred or flush, often in a narrower
+        # box, and either tight to the text or with a line or two of white above and below
+        # (People's Daily theory pages' boxed subheads; a title is not the only spaced-out line)
+        sub = s * self.rng.uniform(1.0, 1.7)
         sub_center = self.rng.random() < 0.7
+        sub_box = 1.0 if self.rng.random() < 0.6 else self.rng.uniform(0.6, 0.95)
+        sub_space = (0.0, 0.3) if self.rng.random() < 0.5 else (self.rng.uniform(0.5, 2.5), self.rng.uniform(0.5, 2.0))
         for text, role in paras:
-            if role in (Role.SUBHEAD, Role.BYLINE):
-                lines = wrap(cv, text, sub if role == Role.SUBHEAD else s, cols[0][2] - cols[0][0])
+            if role == Role.SUBHEAD:
+                lines = wrap(cv, text, sub, (cols[0][2] - cols[0][0]) * sub_box)
+                if done and ci < len(cols):
+                    y += lead * sub_space[0]
+            elif role == Role.BYLINE:
+                lines = wrap(cv, text, s, cols[0][2] - cols[0][0])
             else:
                 lines = wrap(cv, text, s, cols[0][2] - cols[0][0], first_indent=2 * s)
             drawn = []
@@ -438,14 +447,14 @@ class PageBuilder:
                     last = k == len(lines) - 1
                     cv.text(x0 + indent, y, ln, s, role, a.id if a else None, None if last else x1 - x0 - indent)
                 drawn.append(ln)
-                y += lead
+                y += max(lead, 1.25 * sub) if role == Role.SUBHEAD else lead
             if drawn and a is not None and role != Role.BYLINE:
                 a.paragraphs.append("".join(drawn))
             if len(drawn) < len(lines):
                 return done
             done += 1
             if role == Role.SUBHEAD:
-                y += lead * 0.3
+                y += lead * sub_space[1]
         return done
 
     def _story(self, x0: float, y0: float, x1: float, y1: float, k: int, colw: float, gutter: float) -> None:
@@ -456,7 +465,8 @@ class PageBuilder:
         a = self._new_article()
         y, body_x0, box_x1 = y0, x0, x1
         signed = False
-        if k >= 2 and r.random() < self.f.vertical_title:
+        vertical = k >= 2 and r.random() < self.f.vertical_title
+        if vertical:
             # a vertical headline stands at the story's right edge as often as at its left, and a
             # signed piece may print its author's name vertically beside it
             vs = s * r.uniform(2.0, 3.0)
@@ -477,20 +487,38 @@ class PageBuilder:
                 x1 -= band
             else:
                 body_x0 = x0 + band
-        else:
-            big = r.uniform(1.7, 3.2) if k > 1 else r.uniform(1.35, 2.0)
-            y = self._headline(a, item["title"], x0, y0, x1, big, item["text"])
-        before, prefix, after = ("", "", "") if signed else self._byline_parts(a)
-        if before:
-            w = self.cv.width(before, s * 1.0)
-            bx = r.choice([body_x0, x1 - w, (body_x0 + x1 - w) / 2])
-            self.cv.text(bx, y, before, s, Role.BYLINE, a.id)
-            y += self.lead * r.uniform(1.2, 1.8)
-        # columns of the module under the headline
         n = max(1, round((x1 - body_x0 + gutter) / (colw + gutter)))
         cw = (x1 - body_x0 - (n - 1) * gutter) / n
+        # Headlines do not always sit over their text: the first (or last) column may run from
+        # the module's top beside the headline, and a lead-in may be printed above it.
+        paras = [(p, Role.BODY) for p in _paragraphs(item["text"])]
+        nest = 0 if vertical or n < 3 or r.random() >= 0.15 else r.choice((-1, 1))
+        intro = not vertical and not nest and n >= 2 and len(paras) > 2 and r.random() < 0.08
+        hx0, hx1 = body_x0 + (cw + gutter if nest == 1 else 0), x1 - (cw + gutter if nest == -1 else 0)
+        before, prefix, after = ("", "", "") if signed else self._byline_parts(a)
+        if intro:
+            lead_in, paras = paras[0], paras[1:]
+            ix0 = body_x0 + (cw + gutter) * r.randint(0, n - 1)
+            rows = len(wrap(self.cv, prefix + lead_in[0], s, x1 - ix0)) + 1
+            ybot = min(y0 + rows * self.lead, y0 + (y1 - y0) * 0.3)
+            self._flow(a, [(prefix + lead_in[0], Role.BODY)], [(ix0, y0, x1, ybot)])
+            if ix0 > body_x0 + 1 and r.random() < 0.7:
+                self.cv.rect(body_x0, y0, ix0 - gutter, ybot, fill=r.uniform(0.55, 0.85))
+            y0 = ybot + s * r.uniform(0.5, 1.5)
+        if not vertical:
+            big = r.uniform(1.7, 3.2) if k > 1 else r.uniform(1.35, 2.0)
+            y = self._headline(a, item["title"], hx0, y0, hx1, big, item["text"])
+        if before:
+            w = self.cv.width(before, s * 1.0)
+            bx = r.choice([hx0, hx1 - w, (hx0 + hx1 - w) / 2])
+            self.cv.text(bx, y, before, s, Role.BYLINE, a.id)
+            y += self.lead * r.uniform(1.2, 1.8)
+        # columns of the module under the headline (the nested one from the top)
         cols = [(body_x0 + i * (cw + gutter), y, body_x0 + i * (cw + gutter) + cw, y1) for i in range(n)]
-        if r.random() < self.f.photo and y1 - y > 20 * self.lead:
+        if nest:
+            c = cols[0 if nest == 1 else -1]
+            cols[0 if nest == 1 else -1] = (c[0], y0, c[2], c[3])
+        if not nest and r.random() < self.f.photo and y1 - y > 20 * self.lead:
             kp = r.randint(1, max(1, n - 1)) if n > 1 else 1
             ph = (y1 - y) * r.uniform(0.25, 0.45)
             px0, px1 = cols[0][0], cols[kp - 1][2]
@@ -510,7 +538,6 @@ class PageBuilder:
             a.captions.append(text if inline else cap)
             for i in range(kp):
                 cols[i] = (cols[i][0], yc + s * 0.8, cols[i][2], cols[i][3])
-        paras = [(p, Role.BODY) for p in _paragraphs(item["text"])]
         limit = r.randint(*self.f.story_chars)
         kept, total = [], 0
         for p in paras:
@@ -520,8 +547,11 @@ class PageBuilder:
                 break
         if len(kept) > 4 and r.random() < self.f.subheads:
             for j in range(len(kept) - 2, 1, -r.randint(2, 4)):
-                kept.insert(j, ((r.choice(["", "", "一、", "■", "◆"]) + self._snippet(14, item["text"])), Role.SUBHEAD))
-        if prefix:
+                head = self._snippet(14, item["text"])
+                if r.random() < 0.4:  # a two-part subhead, wrapping to two or three lines in a narrow box
+                    head += r.choice(["", "：", "，", " "]) + self._snippet(12, item["text"])
+                kept.insert(j, (r.choice(["", "", "一、", "■", "◆"]) + head, Role.SUBHEAD))
+        if prefix and not intro:
             kept[0] = (prefix + kept[0][0], Role.BODY)
         own_line = bool(after) and r.random() < 0.5
         if after and own_line:
@@ -592,8 +622,9 @@ class PageBuilder:
         """A box of legal and classified notices, often under a banner, set small and dense in the
         module's own columns."""
         r, cv = self.rng, self.cv
-        s = self.s * r.uniform(0.72, 0.95)
-        cv.rect(x0, y0, x1, y1)
+        s = self.s * r.uniform(0.72, 1.05)
+        if r.random() < 0.8:
+            cv.rect(x0, y0, x1, y1)
         y = y0 + s
         if r.random() < 0.6:
             banner = r.choice(["信息服务", "公告", "分类广告", "法院公告", "公告栏", "信息"])
@@ -608,21 +639,43 @@ class PageBuilder:
             while y1 - yy > 5 * s:
                 yy = self._one_notice(cx0, yy, cx0 + cw, y1, s)
 
+    def _notice_text(self, who: str, court: str) -> str:
+        """A notice's wording: the formulas courts, arbitration boards and firms print, chained
+        with names, case numbers and sums drawn at random (real notices run long and are often
+        set at body size, so wording and setting must tell them from news, not type size)."""
+        r = self.rng
+        case = f"（{r.randint(2018, 2025)}）{r.choice('黔湘豫川鄂粤')}{r.randint(100, 2399)}{r.choice(['民初', '民终', '执', '执异', '刑初'])}{r.randint(100, 9999)}号"
+        dispute = r.choice(["民间借贷纠纷", "离婚纠纷", "买卖合同纠纷", "金融借款合同纠纷", "劳动争议", "共有物分割纠纷",
+                            "机动车交通事故责任纠纷", "追偿权纠纷"])
+        sums = f"{r.randint(1, 99)}{r.choice(['', '0', '00'])}{r.randint(0, 999):03d}元"
+        parts = {
+            "serve": f"{who}：本院受理原告{_name(r)}诉你{dispute}一案，案号为{case}，因你下落不明，依法向你公告送达起诉状副本、应诉通知书、举证通知书、诉讼风险告知书、审判纪律监督卡及开庭传票。",
+            "judge": f"{who}：本院受理的原告{_name(r)}诉你{dispute}一案，已审理终结。判决如下：一、被告{who}于本判决生效后十日内偿还原告借款本金{sums}及利息；二、驳回原告的其他诉讼请求。",
+            "appeal": f"如不服本判决，可在公告期满后十五日内向本院递交上诉状，上诉于{r.choice(_CITIES)}市中级人民法院。",
+            "deem": r.choice(["自公告之日起经过三十日即视为送达。", "自公告之日起经过六十日即视为送达。",
+                              f"提出答辩状和举证的期限为公告期满后的十五日内，并定于{r.randint(1, 12)}月{r.randint(1, 28)}日上午9时在本院第{r.randint(1, 9)}法庭开庭审理，逾期将依法缺席判决。"]),
+            "lost": f"{who}不慎遗失{r.choice(['身份证', '营业执照副本', '道路运输证', '出生医学证明', '不动产权证书'])}，证号5223{r.randint(10**9, 10**10 - 1)}，声明作废。",
+            "auction": f"本公司定于{r.randint(1, 12)}月{r.randint(1, 28)}日上午10时在本公司拍卖厅公开拍卖{r.choice(['车辆一批', '房产一处', '机器设备一批'])}，有意者请于拍卖前到本公司咨询。联系电话：0{r.randint(100, 999)}-{r.randint(1000000, 9999999)}",
+            "close": f"经股东会决议，{r.choice(_CITIES)}{r.choice(['恒通', '鑫源', '华泰', '宏达', '金利'])}{r.choice(['商贸', '建筑工程', '农业开发'])}有限公司拟向登记机关申请注销登记，请债权人自本公告之日起45日内向清算组申报债权。特此公告。",
+            "arbit": f"{who}：申请人{_name(r)}与你劳动争议一案，本委已依法作出裁决，现依法向你公告送达仲裁裁决书，自公告之日起经过六十日即视为送达。",
+            "exec": f"{who}：本院在执行申请人{_name(r)}与被执行人{who}{dispute}一案中，依法作出{case}执行裁定书，现依法向你公告送达。",
+        }
+        chain = r.choice([["serve", "deem"], ["judge", "appeal", "deem"], ["lost"], ["auction"], ["close"], ["arbit"],
+                          ["exec", "deem"], ["serve", "deem", "appeal"]])
+        return "".join(parts[c] for c in chain)
+
     def _one_notice(self, x0: float, y: float, x1: float, y1: float, s: float) -> float:
         r, cv = self.rng, self.cv
         court = r.choice(_CITIES) + r.choice(["市中级人民法院", "区人民法院", "县人民法院", "仲裁委员会", "市人民法院"])
-        head = r.choice(["公告", "公 告", f"{court}公告", "遗失声明", "拍卖公告", "注销公告", "送达公告"])
+        head = r.choice(["公告", "公 告", f"{court}公告", "遗失声明", "拍卖公告", "注销公告", "送达公告", f"{court}", "民事判决书"])
         hs = s * r.uniform(1.0, 1.5)
         cv.text(x0 + (x1 - x0 - cv.width(head, hs)) / 2, y, head, hs, Role.NOTICE, None)
         y += hs * 1.5
-        who = _name(r)
-        body = r.choice([
-            f"{who}：本院受理原告{_name(r)}诉你民间借贷纠纷一案，案号为（{r.randint(2018, 2025)}）黔{r.randint(2300, 2399)}民初{r.randint(100, 9999)}号，因你下落不明，依法向你公告送达起诉状副本、应诉通知书、举证通知书及开庭传票。自公告之日起经过三十日即视为送达。",
-            f"{who}不慎遗失身份证，证号5223{r.randint(10**9, 10**10 - 1)}，声明作废。",
-            f"本公司定于{r.randint(1, 12)}月{r.randint(1, 28)}日上午10时在本公司拍卖厅公开拍卖车辆一批，有意者请于拍卖前到本公司咨询。联系电话：0{r.randint(100, 999)}-{r.randint(1000000, 9999999)}",
-            f"经股东会决议，{r.choice(_CITIES)}{r.choice(['恒通', '鑫源', '华泰'])}商贸有限公司拟向登记机关申请注销登记，请债权人自本公告之日起45日内向清算组申报债权。特此公告。",
-            f"{who}：申请人{_name(r)}与你劳动争议一案，本委已依法作出裁决，现依法向你公告送达仲裁裁决书，自公告之日起经过六十日即视为送达。",
-        ])
+        if r.random() < 0.3:
+            num = f"（{r.randint(2018, 2025)}）{r.choice('黔湘豫')}{r.randint(2300, 2399)}民初{r.randint(100, 9999)}号"
+            cv.text(x0 + (x1 - x0 - cv.width(num, s)) / 2, y, num, s, Role.NOTICE, None)
+            y += s * 1.5
+        body = self._notice_text(_name(r), court)
         lines = wrap(cv, body, s, x1 - x0, first_indent=2 * s)
         for j, ln in enumerate(lines):
             if y + s > y1:
