@@ -60,6 +60,8 @@ def test_the_simulator_sets_text_beside_and_above_headlines_and_notices_at_body_
     """Layouts the reader must not assume away: a column that runs from the module's top beside
     its headline, or a lead-in above it (the article's text starts above its title, and its truth
     starts there too), and notice boxes set as large as the body."""
+    import statistics
+
     from xinwen.inference.segmentation.layout import Role
     from xinwen.training.pagesim import simulate
 
@@ -78,8 +80,7 @@ def test_the_simulator_sets_text_beside_and_above_headlines_and_notices_at_body_
                 above += 1
                 flat = page.articles[high[0].article].text.replace("\n", "")
                 assert all(b.text[-6:] in flat for b in high)  # the truth keeps the text printed above
-        body_size = page.lines and max(set(round(ln.size, 1) for ln in page.lines if ln.role == Role.BODY),
-                                       key=[round(ln.size, 1) for ln in page.lines if ln.role == Role.BODY].count)
+        body_size = statistics.mode(round(ln.size, 1) for ln in page.lines if ln.role == Role.BODY)
         notice = [ln.size for ln in page.lines if ln.role == Role.NOTICE and len(ln.text) > 12]
         notice_at_body += bool(notice) and min(notice) >= 0.97 * body_size
     assert above >= 2 and notice_at_body >= 1

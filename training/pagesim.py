@@ -619,8 +619,8 @@ class PageBuilder:
             y = max(used) + self.lead * r.uniform(0.8, 1.6)
 
     def _notice(self, x0: float, y0: float, x1: float, y1: float, k: int, colw: float, gutter: float) -> None:
-        """A box of legal and classified notices, often under a banner, set small and dense in the
-        module's own columns."""
+        """A box (mostly) of legal and classified notices, often under a banner, set dense in the
+        module's own columns, smaller than the body or as large."""
         r, cv = self.rng, self.cv
         s = self.s * r.uniform(0.72, 1.05)
         if r.random() < 0.8:
@@ -639,12 +639,19 @@ class PageBuilder:
             while y1 - yy > 5 * s:
                 yy = self._one_notice(cx0, yy, cx0 + cw, y1, s)
 
+    def _case_number(self, provinces: str, court: tuple[int, int], kinds: tuple[str, ...] = ()) -> str:
+        """A case number as courts print it: `（2023）黔2301民初3661号`."""
+        r = self.rng
+        year, prov, no = r.randint(2018, 2025), r.choice(provinces), r.randint(*court)
+        kind = r.choice(kinds) if kinds else "民初"
+        return f"（{year}）{prov}{no}{kind}{r.randint(100, 9999)}号"
+
     def _notice_text(self, who: str, court: str) -> str:
         """A notice's wording: the formulas courts, arbitration boards and firms print, chained
         with names, case numbers and sums drawn at random (real notices run long and are often
         set at body size, so wording and setting must tell them from news, not type size)."""
         r = self.rng
-        case = f"（{r.randint(2018, 2025)}）{r.choice('黔湘豫川鄂粤')}{r.randint(100, 2399)}{r.choice(['民初', '民终', '执', '执异', '刑初'])}{r.randint(100, 9999)}号"
+        case = self._case_number("黔湘豫川鄂粤", (100, 2399), ("民初", "民终", "执", "执异", "刑初"))
         dispute = r.choice(["民间借贷纠纷", "离婚纠纷", "买卖合同纠纷", "金融借款合同纠纷", "劳动争议", "共有物分割纠纷",
                             "机动车交通事故责任纠纷", "追偿权纠纷"])
         sums = f"{r.randint(1, 99)}{r.choice(['', '0', '00'])}{r.randint(0, 999):03d}元"
@@ -672,7 +679,7 @@ class PageBuilder:
         cv.text(x0 + (x1 - x0 - cv.width(head, hs)) / 2, y, head, hs, Role.NOTICE, None)
         y += hs * 1.5
         if r.random() < 0.3:
-            num = f"（{r.randint(2018, 2025)}）{r.choice('黔湘豫')}{r.randint(2300, 2399)}民初{r.randint(100, 9999)}号"
+            num = self._case_number("黔湘豫", (2300, 2399))
             cv.text(x0 + (x1 - x0 - cv.width(num, s)) / 2, y, num, s, Role.NOTICE, None)
             y += s * 1.5
         body = self._notice_text(_name(r), court)
