@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from xinwen.inference.lines import byline_names, byline_of, is_furniture, is_person_name, single_char_run
 from xinwen.inference.segment import Article
-from xinwen.inference.segmentation.layout import PageLayout
+from xinwen.inference.segmentation.layout import PageLayout, overlap
 from xinwen.inference.segmentation.union import connected
 from xinwen.models.textclean import merge_overlap, paragraphs, repair_spacing
 
@@ -56,10 +56,6 @@ class Block:
     @property
     def y1(self) -> float:
         return max(x.y1 for x in self.lines)
-
-
-def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
-    return max(0.0, min(a1, b1) - max(a0, b0))
 
 
 def page_lines(page) -> tuple[list[list[TLine]], float]:
@@ -119,7 +115,7 @@ def headline_blocks(lines: list[TLine]) -> list[Block]:
             last = min(b.lines, key=lambda x: x.y0)
             gap = last.y0 - ln.y1
             h = max(last.y1 - last.y0, ln.y1 - ln.y0)
-            if -h * 0.5 <= gap <= h * 1.2 and _overlap(ln.x0, ln.x1, b.x0, b.x1) > 0:
+            if -h * 0.5 <= gap <= h * 1.2 and overlap(ln.x0, ln.x1, b.x0, b.x1) > 0:
                 b.lines.append(ln)
                 break
         else:
@@ -215,7 +211,7 @@ class Rules:
         return min(inside, key=lambda i: (self.frames[i][2] - self.frames[i][0]) * (self.frames[i][3] - self.frames[i][1])) if inside else None
 
     def separated(self, x0: float, x1: float, y_low: float, y_high: float) -> bool:
-        return any(y_low < y < y_high and _overlap(x0, x1, a, b) > (x1 - x0) * 0.5 for a, b, y in self.hlines)
+        return any(y_low < y < y_high and overlap(x0, x1, a, b) > (x1 - x0) * 0.5 for a, b, y in self.hlines)
 
 
 def _owner(box: list[TLine], blocks: list[Block], col: float, rules: Rules | None = None) -> int | None:
@@ -242,7 +238,7 @@ def _owner(box: list[TLine], blocks: list[Block], col: float, rules: Rules | Non
                 gap = max(blk.x0 - x1, x0 - blk.x1, 0.0)
                 if gap <= col * 1.2:
                     cands.append((gap, i))
-        elif blk.y0 >= top - 2 and _overlap(x0, x1, blk.x0, blk.x1) > 0 and not rules.separated(x0, x1, top, blk.y0):
+        elif blk.y0 >= top - 2 and overlap(x0, x1, blk.x0, blk.x1) > 0 and not rules.separated(x0, x1, top, blk.y0):
             cands.append((blk.y0 - top, i))
     if cands:
         return min(cands)[1]
@@ -344,7 +340,7 @@ def scan_boxes(layout: PageLayout, margin: float = LINE_MARGIN) -> tuple[list[li
             q = lines[j]
             if q.y1 < p.y0 - d:  # sorted by top: nothing further down is near
                 break
-            if (_overlap(p.x0, p.x1, q.x0, q.x1) > 0 and abs((q.y1 - q.y0) - (p.y1 - p.y0)) <= d
+            if (overlap(p.x0, p.x1, q.x0, q.x1) > 0 and abs((q.y1 - q.y0) - (p.y1 - p.y0)) <= d
                     and min(abs(q.x0 - p.x0), abs(q.x1 - p.x1), abs(q.x0 + q.x1 - p.x0 - p.x1) / 2) <= d):
                 joined.append((j, i))
     groups = [[lines[i] for i in g] for g in connected(order, joined)]

@@ -25,7 +25,7 @@ from xinwen.inference.lines import (
     is_furniture,
     is_person_name,
 )
-from xinwen.inference.segmentation.layout import PageLayout, PageLine, Rule
+from xinwen.inference.segmentation.layout import PageLayout, PageLine, Rule, overlap
 
 _DATELINE = re.compile(r"^(?:本报讯|新华社\S{2,12}电|中新社\S{2,12}电|本报\S{2,8}\d{1,2}月\d{1,2}日电|据\S{2,20}报道|【\S{2,20}】)")
 _BENBAOXUN = re.compile(r"^本报讯[（(]")
@@ -174,10 +174,6 @@ def body_size(lines: list[PageLine]) -> float:
     return max(weight, key=weight.get) if weight else 10.0
 
 
-def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
-    return max(0.0, min(a1, b1) - max(a0, b0))
-
-
 def neighbours(lines: list[PageLine]) -> tuple[list[int | None], list[int | None]]:
     """For each line, the nearest line above and below that shares at least half the narrower
     one's width: the line before and after it in its column."""
@@ -208,7 +204,7 @@ def _rule_dist(ln: PageLine, rules: list[Rule], above: bool, image: bool, s: flo
     for r in rules:
         if r.image != image or (not image and not r.horizontal):
             continue
-        if _overlap(ln.x0, ln.x1, r.x0, r.x1) < 0.3 * max(ln.width, 1):
+        if overlap(ln.x0, ln.x1, r.x0, r.x1) < 0.3 * max(ln.width, 1):
             continue
         d = (ln.y0 - r.y1) if above else (r.y0 - ln.y1)
         if -0.2 * s <= d < best * s:
@@ -219,7 +215,7 @@ def _rule_dist(ln: PageLine, rules: list[Rule], above: bool, image: bool, s: flo
 def _vrule(ln: PageLine, rules: list[Rule], left: bool, s: float) -> float:
     best = 99.0
     for r in rules:
-        if r.image or r.horizontal or _overlap(ln.y0, ln.y1, r.y0, r.y1) <= 0:
+        if r.image or r.horizontal or overlap(ln.y0, ln.y1, r.y0, r.y1) <= 0:
             continue
         d = (ln.x0 - r.x1) if left else (r.x0 - ln.x1)
         if -0.2 * s <= d < best * s:

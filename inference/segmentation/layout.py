@@ -89,6 +89,12 @@ class PageLine:
         return (self.y0 + self.y1) / 2
 
 
+def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    """Length of the overlap of intervals [a0, a1] and [b0, b1] (0 when apart): lines, boxes
+    and rules are compared along one axis this way everywhere on a page."""
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
 @dataclass
 class Rule:
     """A printed straight line (column rule, box side), or a picture's box when `image`."""

@@ -29,16 +29,20 @@ from xinwen.inference.segmentation.features import (
     geometry_features,
     start_features,
 )
-from xinwen.inference.segmentation.layout import ROLES, Block, LayoutConfig, PageLayout, PageLine, Role
+from xinwen.inference.segmentation.layout import (
+    ROLES,
+    Block,
+    LayoutConfig,
+    PageLayout,
+    PageLine,
+    Role,
+    overlap,
+)
 from xinwen.inference.segmentation.union import connected
 from xinwen.models.forest import TreeEnsemble
 from xinwen.models.textclean import join_lines, paragraphs, repair_spacing
 
 CARD = "layout.json"
-
-
-def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
-    return max(0.0, min(a1, b1) - max(a0, b0))
 
 
 def _box(page: PageLayout, idx: list[int]) -> Block:
@@ -73,8 +77,8 @@ def head_pairs(page: PageLayout, roles: list[Role], s: float) -> tuple[list[tupl
             between = sum(1 for r in rules if (not r.horizontal and lo_x - 1 <= r.x0 <= hi_x + 1 and hgap > 0
                                                and r.y0 <= max(p.y1, q.y1) and r.y1 >= min(p.y0, q.y0))
                           or (r.horizontal and lo_y - 1 <= r.y0 <= hi_y + 1 and vgap > 0
-                              and _overlap(r.x0, r.x1, min(p.x0, q.x0), max(p.x1, q.x1)) > 0))
-            ov = _overlap(p.x0, p.x1, q.x0, q.x1)
+                              and overlap(r.x0, r.x1, min(p.x0, q.x0), max(p.x1, q.x1)) > 0))
+            ov = overlap(p.x0, p.x1, q.x0, q.x1)
             pairs.append((i, j))
             rows.append([vgap / h, hgap / h, min(p.size, q.size) / h, ov / max(min(p.width, q.width), 1.0), between,
                          float(vgap < 0), p.size / s, q.size / s, *[float(roles[i] == x) for x in _HEADS],
@@ -130,15 +134,15 @@ def link_features(page: PageLayout, blk: list[Block], anc: list[Block], s: float
         order = np.argsort(dist)
         rank_d = np.empty(len(anc))
         rank_d[order] = np.arange(len(anc))
-        above = [k for k, a in enumerate(anc) if a.y1 <= b.y0 + s and _overlap(a.x0, a.x1, b.x0, b.x1) > 0.3 * bw]
+        above = [k for k, a in enumerate(anc) if a.y1 <= b.y0 + s and overlap(a.x0, a.x1, b.x0, b.x1) > 0.3 * bw]
         above.sort(key=lambda k: b.y0 - anc[k].y1)
         rank_a = {k: r for r, k in enumerate(above)}
         top = up[b.lines[0]]
         for k, a in enumerate(anc):
-            ov = _overlap(a.x0, a.x1, b.x0, b.x1)
+            ov = overlap(a.x0, a.x1, b.x0, b.x1)
             lo, hi = min(a.y1, b.y0), max(a.y1, b.y0)
             between = sum(1 for j, o in enumerate(anc) if j != k and o.y0 >= lo - s and o.y1 <= hi + s
-                          and _overlap(o.x0, o.x1, b.x0, b.x1) > 0.3 * bw and o.y0 > a.y0)
+                          and overlap(o.x0, o.x1, b.x0, b.x1) > 0.3 * bw and o.y0 > a.y0)
             hrules = sum(1 for r in hr if r.x0 <= (b.x0 + b.x1) / 2 <= r.x1 and lo + 0.3 * s < r.y0 < hi - 0.3 * s)
             xl, xh = sorted(((a.x0 + a.x1) / 2, (b.x0 + b.x1) / 2))
             vrules = sum(1 for r in vr if xl < r.x0 < xh and r.y0 <= b.y0 + s and r.y1 >= b.y0 - s)
