@@ -9,6 +9,8 @@ someone reads it: the script lists those and leaves them out of the share rather
     python benchmarks/readability.py                  # the share over marked digests
     python benchmarks/readability.py --unmarked F     # write the digests still to be read to F
     python benchmarks/readability.py --model DIR      # a candidate ranker, before it is shipped
+    python benchmarks/readability.py --start 300      # items 300-449 of the shuffle: marked
+                                                      # after the rules were written, never read to tune
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", default=str(HERE.parents[1] / "shared/data/corpus/news.jsonl.gz"))
     ap.add_argument("--n", type=int, default=150)
+    ap.add_argument("--start", type=int, default=0, help="skip this many items of the shuffle first")
     ap.add_argument("--unmarked", type=Path, default=None, help="write unmarked digests here (JSONL)")
     ap.add_argument("--model", default=None, help="a digest model folder to read (default: the bundled one)")
     a = ap.parse_args()
@@ -52,7 +55,7 @@ def main() -> None:
     digest = Digester("learned", a.model, 30)
     got: Counter[str] = Counter()
     todo = []
-    for it in sample(a.corpus, a.n):
+    for it in sample(a.corpus, a.start + a.n)[a.start:]:
         body = split_credits(it["text"])[2]  # what a record's body loses
         d = digest(body)
         mark = marks.get((it["id"], d))
