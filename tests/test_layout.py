@@ -56,7 +56,7 @@ def test_a_simulated_page_is_a_real_pdf_labelled_by_construction(pool, tmp_path)
     assert sum(1 for a, b in zip(arts, arts[1:]) if a != b) == len(set(arts)) - 1
 
 
-def test_the_simulator_sets_text_beside_and_above_headlines_and_notices_at_body_size(pool, tmp_path):
+def test_the_simulator_sets_text_beside_and_above_headlines_and_notices_at_body_size(pool):
     """Layouts the reader must not assume away: a column that runs from the module's top beside
     its headline, or a lead-in above it (the article's text starts above its title, and its truth
     starts there too), and notice boxes set as large as the body."""

@@ -516,8 +516,8 @@ class PageBuilder:
         # columns of the module under the headline (the nested one from the top)
         cols = [(body_x0 + i * (cw + gutter), y, body_x0 + i * (cw + gutter) + cw, y1) for i in range(n)]
         if nest:
-            c = cols[0 if nest == 1 else -1]
-            cols[0 if nest == 1 else -1] = (c[0], y0, c[2], c[3])
+            ni = 0 if nest == 1 else -1
+            cols[ni] = (cols[ni][0], y0, cols[ni][2], cols[ni][3])
         if not nest and r.random() < self.f.photo and y1 - y > 20 * self.lead:
             kp = r.randint(1, max(1, n - 1)) if n > 1 else 1
             ph = (y1 - y) * r.uniform(0.25, 0.45)
@@ -639,14 +639,14 @@ class PageBuilder:
             while y1 - yy > 5 * s:
                 yy = self._one_notice(cx0, yy, cx0 + cw, y1, s)
 
-    def _case_number(self, provinces: str, court: tuple[int, int], kinds: tuple[str, ...] = ()) -> str:
+    def _case_number(self, provinces: str, courts: tuple[int, int], kinds: tuple[str, ...] = ()) -> str:
         """A case number as courts print it: `（2023）黔2301民初3661号`."""
         r = self.rng
-        year, prov, no = r.randint(2018, 2025), r.choice(provinces), r.randint(*court)
+        year, prov, no = r.randint(2018, 2025), r.choice(provinces), r.randint(*courts)  # the court's own number
         kind = r.choice(kinds) if kinds else "民初"
         return f"（{year}）{prov}{no}{kind}{r.randint(100, 9999)}号"
 
-    def _notice_text(self, who: str, court: str) -> str:
+    def _notice_text(self, who: str) -> str:
         """A notice's wording: the formulas courts, arbitration boards and firms print, chained
         with names, case numbers and sums drawn at random (real notices run long and are often
         set at body size, so wording and setting must tell them from news, not type size)."""
@@ -682,7 +682,7 @@ class PageBuilder:
             num = self._case_number("黔湘豫", (2300, 2399))
             cv.text(x0 + (x1 - x0 - cv.width(num, s)) / 2, y, num, s, Role.NOTICE, None)
             y += s * 1.5
-        body = self._notice_text(_name(r), court)
+        body = self._notice_text(_name(r))
         lines = wrap(cv, body, s, x1 - x0, first_indent=2 * s)
         for j, ln in enumerate(lines):
             if y + s > y1:
