@@ -12,6 +12,7 @@ credit parser). The slowest page is reported beside the totals.
 
     python benchmarks/segment.py [--shared ../shared] [--pages 6] [--rules-sim] [--out reports/bench_segment.txt]
     python benchmarks/segment.py --learned-only --layout-model DIR   # score a candidate layout model
+    python benchmarks/segment.py --learned-only --sim-variant subheads  # held-out pages of another simulator variant
 
 The rules reader reads the simulated PDFs too (through pdfminer, as `run` does); its dumps only
 with `--rules-sim`.
@@ -31,7 +32,7 @@ from xinwen.inference.segmentation import Segmenter, segment_page
 from xinwen.inference.segmenter import page_articles, without_furniture
 from xinwen.inference.sources import read_pages
 from xinwen.training.layout_train import simulate_readings
-from xinwen.training.pagesim import FAMILIES, HELD_OUT_FAMILIES, HELD_OUT_SEED, TextPool, simulate
+from xinwen.training.pagesim import FAMILIES, HELD_OUT_FAMILIES, HELD_OUT_SEED, VARIANTS, TextPool, simulate
 from xinwen.training.segment_eval import SegScore, score_page
 
 
@@ -86,6 +87,9 @@ def main() -> None:
     ap.add_argument("--layout-model", type=Path, default=None,
                     help="score this layout model folder as the learned reader instead of the shipped one")
     ap.add_argument("--learned-only", action="store_true", help="skip the rules reader on the real pages")
+    ap.add_argument("--sim-variant", choices=list(VARIANTS), default="base",
+                    help="the simulator variant that draws the held-out pages (a reader trained on a mixture is "
+                         "judged on each)")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
     emit = ReportLines()
@@ -97,12 +101,12 @@ def main() -> None:
     readers = [Segmenter.LEARNED] if args.learned_only else [Segmenter.RULES, Segmenter.LEARNED]
 
     emit(f"# held-out simulated pages: seeds {HELD_OUT_SEED}…{HELD_OUT_SEED + args.pages - 1}, held-out text; "
-         f"held-out families: {', '.join(HELD_OUT_FAMILIES)}")
+         f"held-out families: {', '.join(HELD_OUT_FAMILIES)}; simulator variant {args.sim_variant}")
     pool = TextPool.from_corpus(args.shared / "data" / "corpus" / "news.jsonl.gz", held_out=True, limit=4000)
     slow: dict[str, tuple[float, str]] = {}
     for fam in FAMILIES:
         rs = simulate_readings([fam], range(HELD_OUT_SEED, HELD_OUT_SEED + args.pages), pool,
-                               ["pdftotext", "pdfminer", "text"])
+                               ["pdftotext", "pdfminer", "text"], variants={args.sim_variant: 1.0})
         for seg in readers:
             by: dict[str, SegScore] = {}
             for r in rs:
@@ -111,7 +115,7 @@ def main() -> None:
                     # the rules reader reads PDFs through pdfminer's layout, as `run` does (fast)
                     with tempfile.TemporaryDirectory() as tmp:
                         pdf = Path(tmp) / "page.pdf"
-                        pdf.write_bytes(simulate(fam, r.seed, pool).pdf)
+                        pdf.write_bytes(simulate(fam, r.seed, pool, args.sim_variant).pdf)
                         arts = file_articles(pdf, seg)
                 elif seg == Segmenter.RULES and not args.rules_sim:
                     continue  # dumps: its block reassembly takes minutes on some

@@ -83,22 +83,29 @@ class DigestRanker:
             total += h.ravel()
         return total / members
 
-    def best(self, body: str, max_chars: int = 30, context: str = "") -> str:
+    def ranked(self, body: str, max_chars: int = 30, context: str = "") -> list[tuple[Span, float]]:
+        """Every candidate span of the (normalised) body with its score, best first: what `best`
+        chooses from, and what a reader checks to see whether a better digest was on offer."""
         body = normalise_text(body)
         spans = candidates(body, max_chars)
         if not spans:
-            return no_span(body, max_chars)
+            return []
         scores = self.score(span_features(body, spans, max_chars, context, self.style))
+        return [(spans[i], float(scores[i])) for i in np.argsort(-scores, kind="stable")]
+
+    def best(self, body: str, max_chars: int = 30, context: str = "") -> str:
+        ranked = self.ranked(body, max_chars, context)
+        if not ranked:
+            return no_span(normalise_text(body), max_chars)
         # a span that starts or stops mid-phrase reads badly even when it shares the headline's
         # words: a whole one wins when it scores within `dangling_margin` (saved with the model)
         margin = float(self.meta.get("dangling_margin", 0.0))
-        whole = [i for i, s in enumerate(spans) if not s.dangling]
-        top = int(np.argmax(scores))
-        if spans[top].dangling and whole:
-            alt = max(whole, key=lambda i: scores[i])
-            if scores[alt] >= scores[top] - margin:
-                top = alt
-        return spans[top].text
+        top, top_score = ranked[0]
+        if top.dangling:
+            alt = next(((s, v) for s, v in ranked if not s.dangling), None)
+            if alt is not None and alt[1] >= top_score - margin:
+                top = alt[0]
+        return top.text
 
     def save_pretrained(self, out: str | Path) -> None:
         out = Path(out)

@@ -100,6 +100,41 @@ def test_families_and_seeds_held_out_are_not_trained_on():
     assert HELD_OUT_FAMILIES and not set(HELD_OUT_FAMILIES) & set(cfg.families)
 
 
+def test_simulator_variants_mix_by_page_and_leave_the_base_pages_as_they_were(pool, tmp_path):
+    """A mixture draws each page's variant from the page itself (a resumed run draws the same),
+    in about the shares asked; the base variant is the simulator as it was; the `subheads`
+    variant sets more, longer subheads on theory pages; and a config naming an unknown variant or
+    no weight at all is refused before any page is made."""
+    from collections import Counter
+
+    from xinwen.inference.segmentation.layout import Role
+    from xinwen.training.layout_train import LayoutTrainConfig
+    from xinwen.training.pagesim import simulate, variant_of
+
+    mix = {"base": 1.0, "subheads": 3.0}
+    drawn = Counter(variant_of("theory", s, mix) for s in range(400))
+    assert [variant_of("theory", s, mix) for s in range(20)] == [variant_of("theory", s, mix) for s in range(20)]
+    assert 0.65 < drawn["subheads"] / 400 < 0.85
+    assert {variant_of("metro", s, {"base": 1.0}) for s in range(50)} == {"base"}
+
+    def lines(page):
+        return [(x.text, round(x.x0, 2), round(x.y0, 2), x.role) for x in page.lines]
+
+    assert lines(simulate("theory", 5, pool)) == lines(simulate("theory", 5, pool, "base"))
+    from xinwen.training.pagesim import TextPool
+
+    texts = [a["text"] for a in pool.stories + pool.briefs]
+    long = TextPool.from_items([{"title": f"长文{k}", "text": "\n".join(texts[k:] + texts[:k])} for k in range(12)])
+    subs = {v: [x for s in range(12) for x in simulate("theory", s, long, v).lines if x.role == Role.SUBHEAD]
+            for v in ("base", "subheads")}
+    assert len(subs["subheads"]) > len(subs["base"])
+    for text in ("sim_variants: {base: 1, fancy: 1}\n", "sim_variants: {base: 0}\n", "sim_variants: {base: true}\n"):
+        bad = tmp_path / "layout_train.yaml"
+        bad.write_text(text, encoding="utf-8")
+        with pytest.raises(ValueError, match="sim_variants"):
+            LayoutTrainConfig.from_yaml(bad)
+
+
 def test_layout_config_is_pinned_and_refuses_unknown_keys(tmp_path):
     from xinwen.inference.segmentation.layout import LayoutConfig
 

@@ -39,9 +39,11 @@ from xinwen.training.pagesim import (
     HELD_OUT_FAMILIES,
     HELD_OUT_SEED,
     TRAIN_FAMILIES,
+    VARIANTS,
     SimPage,
     TextPool,
     simulate,
+    variant_of,
 )
 
 from xinwen.settings import file_sha256
@@ -65,6 +67,7 @@ class LayoutTrainConfig:
     l2_regularization: float = 1.0
     dumps: list[str] = field(default_factory=lambda: list(DUMP_KINDS))
     scans: int = 0  # pages per family also read as damaged 200-dpi scans through OCR (~15 s each)
+    sim_variants: dict[str, float] = field(default_factory=lambda: {"base": 1.0})  # pagesim.VARIANTS → share of pages
 
     @classmethod
     def from_yaml(cls, path: str | Path | None = None) -> LayoutTrainConfig:
@@ -88,6 +91,11 @@ class LayoutTrainConfig:
                 raise ValueError(f"{p}: {k} must be a positive integer")
         if not isinstance(cfg.scans, int) or not 0 <= cfg.scans <= cfg.seeds:
             raise ValueError(f"{p}: scans must be an integer from 0 to seeds")
+        sv = cfg.sim_variants
+        if (not isinstance(sv, dict) or not sv or set(sv) - set(VARIANTS)
+                or any(isinstance(w, bool) or not isinstance(w, (int, float)) or w < 0 for w in sv.values())
+                or not sum(sv.values()) > 0):
+            raise ValueError(f"{p}: sim_variants must map variants ({', '.join(VARIANTS)}) to shares >= 0, not all 0")
         for k in ("learning_rate", "l2_regularization"):
             if not isinstance(getattr(cfg, k), (int, float)) or getattr(cfg, k) < 0:
                 raise ValueError(f"{p}: {k} must be a number >= 0")
@@ -314,12 +322,15 @@ def _fit(x: np.ndarray, y: list, names: list[str], cfg: LayoutTrainConfig) -> Tr
 
 
 def simulate_readings(families: list[str], seeds: range, pool: TextPool, kinds: list[str],
-                      progress=None) -> list[Reading]:
+                      progress=None, variants: dict[str, float] | None = None) -> list[Reading]:
+    """The readings (`kinds`) of simulated pages; `variants` mixes the simulator's variants,
+    each page drawing one by `variant_of` (default: all base)."""
     out: list[Reading] = []
     with tempfile.TemporaryDirectory() as tmp:
         for fam in families:
             for seed in seeds:
-                out.extend(readings(simulate(fam, seed, pool), kinds, Path(tmp)))
+                var = variant_of(fam, seed, variants) if variants else "base"
+                out.extend(readings(simulate(fam, seed, pool, var), kinds, Path(tmp)))
                 if progress:
                     progress()
     return out
@@ -422,16 +433,17 @@ def train_layout_model(corpus: str | Path, out: str | Path, config: str | Path |
     with progress_bar(quiet) as bar:
         task = bar.add_task("simulating pages", total=len(cfg.families) * cfg.seeds, info="")
         # the first `scans` seeds of each family are also scanned and read by OCR
+        mix = cfg.sim_variants
         train = simulate_readings(cfg.families, range(cfg.scans), train_pool, [*cfg.dumps, "scan"],
-                                  lambda: bar.advance(task))
+                                  lambda: bar.advance(task), mix)
         train += simulate_readings(cfg.families, range(cfg.scans, cfg.seeds), train_pool, cfg.dumps,
-                                   lambda: bar.advance(task))
+                                   lambda: bar.advance(task), mix)
         etask = bar.add_task("held-out pages", total=len(eval_families) * cfg.eval_seeds, info="")
         held_scans = min(cfg.eval_seeds, 2) if cfg.scans else 0
         held = simulate_readings(eval_families, range(HELD_OUT_SEED, HELD_OUT_SEED + held_scans), eval_pool,
-                                 [*cfg.dumps, "scan"], lambda: bar.advance(etask))
+                                 [*cfg.dumps, "scan"], lambda: bar.advance(etask), mix)
         held += simulate_readings(eval_families, range(HELD_OUT_SEED + held_scans, HELD_OUT_SEED + cfg.eval_seeds),
-                                  eval_pool, cfg.dumps, lambda: bar.advance(etask))
+                                  eval_pool, cfg.dumps, lambda: bar.advance(etask), mix)
         ftask = bar.add_task("fitting", total=1, info="five tree ensembles")
         reader = train_layout(train, cfg, layout_cfg, card={
             "corpus": Path(corpus).name, "corpus_sha256": file_sha256(corpus), "held_out_families": list(HELD_OUT_FAMILIES),

@@ -58,6 +58,26 @@ FAMILIES = {
 HELD_OUT_FAMILIES = ("feature",)
 TRAIN_FAMILIES = tuple(f for f in FAMILIES if f not in HELD_OUT_FAMILIES)
 
+
+@dataclass(frozen=True)
+class Variant:
+    """A second way of setting subheads, for training on a mixture of generators (each
+    generator's reader reads its own pages best; docs/experiments/pagesim-mixture.md):
+    subheads broken into even lines with a leading of their own, one to three clauses long,
+    every 2-4 paragraphs from the second or third on, and more theory pages with them."""
+
+    name: str
+    even_subheads: bool = False
+    subhead_leading: tuple[float, float] | None = None  # × subhead size (base: 1.25, at least the body's)
+    long_subheads: bool = False
+    subhead_share: dict[str, float] = field(default_factory=dict)  # family → share of stories with subheads
+
+
+VARIANTS = {
+    "base": Variant("base"),
+    "subheads": Variant("subheads", True, (1.15, 1.7), True, {"theory": 0.85}),
+}
+
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力鹏飞宇浩然思远晨曦佳琪子涵梓轩一鸣志国海燕雪梅立新永春晓东"
 _CITIES = "北京 上海 广州 深圳 长沙 郑州 贵阳 武汉 成都 杭州 南京 西安 兴义 株洲 湘潭 洛阳".split()
@@ -225,8 +245,8 @@ def wrap(cv: _Canvas, text: str, size: float, width: float, first_indent: float 
 class PageBuilder:
     """Fills one page; `build()` returns the SimPage."""
 
-    def __init__(self, family: Family, seed: int, pool: TextPool):
-        self.f, self.seed, self.pool = family, seed, pool
+    def __init__(self, family: Family, seed: int, pool: TextPool, variant: Variant = VARIANTS["base"]):
+        self.f, self.seed, self.pool, self.v = family, seed, pool, variant
         self.rng = random.Random(seed)
         r = self.rng
         self.W = r.uniform(760, 1000)
@@ -417,10 +437,14 @@ class PageBuilder:
         sub = s * self.rng.uniform(1.0, 1.7)
         sub_center = self.rng.random() < 0.7
         sub_box = 1.0 if self.rng.random() < 0.6 else self.rng.uniform(0.6, 0.95)
+        sub_even = self.v.even_subheads and self.rng.random() < 0.7
+        sub_step = self.rng.uniform(*self.v.subhead_leading) if self.v.subhead_leading else 1.25
         sub_space = (0.0, 0.3) if self.rng.random() < 0.5 else (self.rng.uniform(0.5, 2.5), self.rng.uniform(0.5, 2.0))
         for text, role in paras:
             if role == Role.SUBHEAD:
                 lines = wrap(cv, text, sub, (cols[0][2] - cols[0][0]) * sub_box)
+                if len(lines) > 1 and sub_even:  # a typesetter breaks a long subhead into even lines
+                    lines = wrap(cv, text, sub, cv.width(text, sub) / len(lines) + 1.05 * sub)
                 if done and ci < len(cols):
                     y += lead * sub_space[0]
             elif role == Role.BYLINE:
@@ -447,7 +471,7 @@ class PageBuilder:
                     last = k == len(lines) - 1
                     cv.text(x0 + indent, y, ln, s, role, a.id if a else None, None if last else x1 - x0 - indent)
                 drawn.append(ln)
-                y += max(lead, 1.25 * sub) if role == Role.SUBHEAD else lead
+                y += max(lead, sub_step * sub) if role == Role.SUBHEAD else lead
             if drawn and a is not None and role != Role.BYLINE:
                 a.paragraphs.append("".join(drawn))
             if len(drawn) < len(lines):
@@ -545,10 +569,17 @@ class PageBuilder:
             total += len(p[0])
             if total > limit:
                 break
-        if len(kept) > 4 and r.random() < self.f.subheads:
-            for j in range(len(kept) - 2, 1, -r.randint(2, 4)):
+        if len(kept) > 4 and r.random() < self.v.subhead_share.get(self.f.name, self.f.subheads):
+            if self.v.long_subheads:  # every 2-4 paragraphs from the second or third on, so they fall where the module is drawn
+                at = list(reversed(range(r.randint(2, 3), len(kept) - 1, r.randint(2, 4))))
+            else:
+                at = range(len(kept) - 2, 1, -r.randint(2, 4))
+            for j in at:
                 head = self._snippet(14, item["text"])
-                if r.random() < 0.4:  # a two-part subhead, wrapping to two or three lines in a narrow box
+                if self.v.long_subheads:  # one to three clauses, often wrapping to two or three lines
+                    for _ in range(r.choice((0, 0, 1, 1, 2))):
+                        head += r.choice(["", "：", "，", " "]) + self._snippet(12, item["text"])
+                elif r.random() < 0.4:  # a two-part subhead, wrapping to two or three lines in a narrow box
                     head += r.choice(["", "：", "，", " "]) + self._snippet(12, item["text"])
                 kept.insert(j, (r.choice(["", "", "一、", "■", "◆"]) + head, Role.SUBHEAD))
         if prefix and not intro:
@@ -740,11 +771,25 @@ class PageBuilder:
             self._briefs(x0, y + s, x1, y1, k, colw, gutter) if k <= 2 else self._story(x0, y + s, x1, y1, k, colw, gutter)
 
 
-def simulate(family: str | Family, seed: int, pool: TextPool) -> SimPage:
+def simulate(family: str | Family, seed: int, pool: TextPool, variant: str | Variant = "base") -> SimPage:
     """One simulated page: PDF bytes, every printed line with its role and article, and the
     articles' truth (title parts, byline, dateline, paragraphs, captions)."""
     fam = FAMILIES[family] if isinstance(family, str) else family
-    return PageBuilder(fam, seed, pool).build()
+    var = VARIANTS[variant] if isinstance(variant, str) else variant
+    return PageBuilder(fam, seed, pool, var).build()
+
+
+def variant_of(family: str, seed: int, shares: dict[str, float]) -> str:
+    """Which variant draws page (family, seed) in a mixture `shares` (variant → weight): fixed by
+    the page, not by the order pages are made in, so a resumed or partial run draws the same."""
+    names = sorted(shares)
+    total = sum(shares[n] for n in names)
+    u = random.Random(f"variant/{family}/{seed}").random() * total
+    for n in names:
+        u -= shares[n]
+        if u < 0:
+            return n
+    return names[-1]
 
 
 def write_pages(corpus: str | Path, out: str | Path, families: list[str], seeds: range, held_out: bool = False) -> dict:
