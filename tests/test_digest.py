@@ -221,6 +221,26 @@ def test_tiny_ranker_trains_saves_loads(fixture_articles, tmp_path):
         assert out and out in normalise_text(a["text"]) and len(out) <= 20
 
 
+def test_ranked_lists_every_candidate_best_first_and_best_picks_from_it(fixture_articles):
+    """`ranked` is what `best` chooses from (and what the readability benchmark's `--alternatives`
+    reads): every candidate once, scores falling; `best` is its first span, or, when that one is
+    cut mid-phrase, the first whole one scoring within `dangling_margin` of it."""
+    X, y, _ = build_matrix(fixture_articles, 20, quiet=True)
+    ranker = fit_ranker(X, y, hidden=(8,))
+    ranker.meta["dangling_margin"] = 0.1
+    for a in fixture_articles:
+        ranked = ranker.ranked(a["text"], 20)
+        spans = candidates(normalise_text(a["text"]), 20)
+        assert sorted(s.text for s, _ in ranked) == sorted(s.text for s in spans)
+        scores = [v for _, v in ranked]
+        assert scores == sorted(scores, reverse=True)
+        top, v = ranked[0]
+        whole = next(((s, w) for s, w in ranked if not s.dangling), None)
+        want = whole[0] if top.dangling and whole and whole[1] >= v - 0.1 else top
+        assert ranker.best(a["text"], 20) == want.text
+    assert ranker.ranked("", 20) == []
+
+
 def test_a_seed_ensemble_averages_its_members(fixture_articles, tmp_path):
     import numpy as np
 
