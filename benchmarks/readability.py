@@ -70,7 +70,7 @@ def main() -> None:
         else:
             got[mark] += 1
         if a.alternatives and mark in ("partly", "not"):
-            alts = [s.text for s, _ in digest.ranker.ranked(body, 30) if s.text != d][: a.alternatives]
+            alts = [s.text for s, _ in digest.ranker.ranked(body, digest.max_chars) if s.text != d][: a.alternatives]
             alt_marks = [marks.get((it["id"], t)) for t in alts]
             todo += [{"id": it["id"], "digest": t, "title": it["title"], "lead": body[:120], "mark": None,
                       "alternative_to": d} for t, m in zip(alts, alt_marks) if m is None]

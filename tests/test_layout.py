@@ -109,7 +109,7 @@ def test_simulator_variants_mix_by_page_and_leave_the_base_pages_as_they_were(po
 
     from xinwen.inference.segmentation.layout import Role
     from xinwen.training.layout_train import LayoutTrainConfig
-    from xinwen.training.pagesim import simulate, variant_of
+    from xinwen.training.pagesim import TextPool, simulate, variant_of
 
     mix = {"base": 1.0, "subheads": 3.0}
     drawn = Counter(variant_of("theory", s, mix) for s in range(400))
@@ -121,8 +121,6 @@ def test_simulator_variants_mix_by_page_and_leave_the_base_pages_as_they_were(po
         return [(x.text, round(x.x0, 2), round(x.y0, 2), x.role) for x in page.lines]
 
     assert lines(simulate("theory", 5, pool)) == lines(simulate("theory", 5, pool, "base"))
-    from xinwen.training.pagesim import TextPool
-
     texts = [a["text"] for a in pool.stories + pool.briefs]
     long = TextPool.from_items([{"title": f"长文{k}", "text": "\n".join(texts[k:] + texts[:k])} for k in range(12)])
     subs = {v: [x for s in range(12) for x in simulate("theory", s, long, v).lines if x.role == Role.SUBHEAD]

@@ -9,6 +9,7 @@ import pytest
 pytest.importorskip("rapidocr_onnxruntime")
 pytest.importorskip("reportlab")
 
+
 def _cjk_font() -> bool:
     """A Chinese font pdfium can fall back on: the test pages name STSong-Light without embedding
     it, so with none installed they render blank (Debian: fonts-noto-cjk; `.ci/run` installs it)."""

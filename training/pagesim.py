@@ -61,10 +61,11 @@ TRAIN_FAMILIES = tuple(f for f in FAMILIES if f not in HELD_OUT_FAMILIES)
 
 @dataclass(frozen=True)
 class Variant:
-    """A second way of setting subheads, for training on a mixture of generators (each
-    generator's reader reads its own pages best; docs/experiments/pagesim-mixture.md):
-    subheads broken into even lines with a leading of their own, one to three clauses long,
-    every 2-4 paragraphs from the second or third on, and more theory pages with them."""
+    """How one variant of the simulator sets subheads. A reader trained on one generator reads
+    that generator's pages best, so a second one (`subheads`: subheads broken into even lines
+    with a leading of their own, one to three clauses long, every 2-4 paragraphs from the second
+    or third on, on more theory pages) is a second judge, and can be mixed into training
+    (docs/experiments/pagesim-mixture.md). `base` is the simulator as it always was."""
 
     name: str
     even_subheads: bool = False
