@@ -102,6 +102,10 @@ class TreeEnsemble:
         meta = {"classes": self.classes, "feature_names": self.feature_names, "depth": self.depth}
         (folder / f"{prefix}.{CONFIG}").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
 
+    @staticmethod
+    def exists(folder: str | Path, prefix: str) -> bool:
+        return (Path(folder) / f"{prefix}.{WEIGHTS}").exists()
+
     @classmethod
     def load(cls, folder: str | Path, prefix: str) -> TreeEnsemble:
         from safetensors.numpy import load_file

@@ -20,7 +20,16 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
-from xinwen.inference.segmentation.features import dump_features, geometry_features, start_features
+from xinwen.inference.segmentation.features import (
+    DUMP_LINK_NAMES,
+    dump_features,
+    dump_link_features,
+    geometry_features,
+    role_probabilities,
+    stacked_dump,
+    stacked_geometry,
+    start_features,
+)
 from xinwen.inference.segmentation.layout import LayoutConfig, PageLayout, PageLine, Role
 from xinwen.inference.segmentation.pdf_lines import pdf_layouts
 from xinwen.inference.segmentation.reader import (
@@ -68,6 +77,8 @@ class LayoutTrainConfig:
     dumps: list[str] = field(default_factory=lambda: list(DUMP_KINDS))
     scans: int = 0  # pages per family also read as damaged 200-dpi scans through OCR (~15 s each)
     sim_variants: dict[str, float] = field(default_factory=lambda: {"base": 1.0})  # pagesim.VARIANTS → share of pages
+    stacked_roles: bool = True  # second role models on the first ones' cross-fitted guesses for each line's neighbours
+    link_seeds: int = 30  # more pages per family (seeds after `seeds`), dumps only, for the dump piece linker; 0: none
 
     @classmethod
     def from_yaml(cls, path: str | Path | None = None) -> LayoutTrainConfig:
@@ -96,6 +107,10 @@ class LayoutTrainConfig:
                 or any(isinstance(w, bool) or not isinstance(w, (int, float)) or w < 0 for w in sv.values())
                 or not sum(sv.values()) > 0):
             raise ValueError(f"{p}: sim_variants must map variants ({', '.join(VARIANTS)}) to shares >= 0, not all 0")
+        if isinstance(cfg.link_seeds, bool) or not isinstance(cfg.link_seeds, int) or cfg.link_seeds < 0:
+            raise ValueError(f"{p}: link_seeds must be an integer >= 0")
+        if not isinstance(cfg.stacked_roles, bool):
+            raise ValueError(f"{p}: stacked_roles must be true or false")
         for k in ("learning_rate", "l2_regularization"):
             if not isinstance(getattr(cfg, k), (int, float)) or getattr(cfg, k) < 0:
                 raise ValueError(f"{p}: {k} must be a number >= 0")
@@ -365,8 +380,15 @@ def train_layout(readings_: list[Reading], cfg: LayoutTrainConfig, layout_cfg: L
     parts = [[g for g in geo if g[0].seed % 2 == h] for h in (0, 1)]
     guessers = [_fit(np.concatenate([g[2] for g in part]), sum((g[3] for g in part), []), pnames, cfg)
                 if part else None for part in parts]
-    for r, g, _, _ in geo:
+    sx2, sy2, s2names = [], [], []  # the stacked role model's rows, on the other half's guesses
+    for r, g, _, y in geo:
         other = guessers[1 - r.seed % 2]
+        if other is not None and cfg.stacked_roles:
+            keep = [i for i, role in enumerate(r.roles) if role is not None]
+            st, extra = stacked_geometry(g[0], role_probabilities(other, g[0]), g[3], g[4])
+            s2names = pnames + extra
+            sx2.append(st[keep])
+            sy2 += y
         guesses = [None] if other is None else [None, [Role(c) for c in other.predict(g[0])]]
         for roles in guesses:
             a, b, c, d = link_rows(r, layout_cfg, roles, g)
@@ -382,12 +404,18 @@ def train_layout(readings_: list[Reading], cfg: LayoutTrainConfig, layout_cfg: L
     halves = [roles_fit([d for d in dumps if d[5] == h]) for h in (0, 1)]
     sx, sy = [], []
     snames: list[str] = []
-    for full, _, _, rows, labels, half in dumps:
+    tx2, ty2, t2names = [], [], []
+    for full, keep, y, rows, labels, half in dumps:
         other = halves[1 - half]
         st, extra = start_features(full, other.predict_proba(full), other.classes)
         snames = tnames + extra
         sx.append(st[rows])
         sy += labels
+        if cfg.stacked_roles:
+            st2, extra2 = stacked_dump(full, role_probabilities(other, full))
+            t2names = tnames + extra2
+            tx2.append(st2[keep])
+            ty2 += y
     return LayoutReader(
         _fit(np.concatenate(px), py, pnames, cfg),
         _fit(np.concatenate(hx), hy, HEAD_PAIR_NAMES, cfg),
@@ -395,9 +423,56 @@ def train_layout(readings_: list[Reading], cfg: LayoutTrainConfig, layout_cfg: L
         text_roles,
         _fit(np.concatenate(sx), sy, snames, cfg),
         config=layout_cfg,
+        pdf_roles2=_fit(np.concatenate(sx2), sy2, s2names, cfg) if sx2 else None,
+        text_roles2=_fit(np.concatenate(tx2), ty2, t2names, cfg) if tx2 else None,
         card={**(card or {}), "training": asdict(cfg), "layout_config": asdict(layout_cfg),
               "examples": {"pdf_lines": len(py), "head_pairs": len(hy), "links": len(ly), "dump_lines": sum(len(d[2]) for d in dumps)}},
     )
+
+
+def dump_link_rows(reader: LayoutReader, r: Reading) -> tuple[np.ndarray, list[int]]:
+    """(article so far, headless piece) rows of one dump as `reader` cuts it, labelled "the piece
+    belongs to that article" by the articles the simulator drew. The articles so far are the
+    true ones (each piece joins its own article before the next is scored), so every row asks
+    the question the reader will ask."""
+    d = reader.dump_pieces(r.page)
+    if d.way != "before":
+        return np.zeros((0, len(DUMP_LINK_NAMES))), []
+    heads = [x.headline for x in d.roles]
+
+    def major(pc: list[int]) -> int | None:
+        vals = [r.articles[i] for i in pc if r.articles[i] is not None]
+        return max(set(vals), key=vals.count) if vals else None
+
+    arts: list[list[int]] = []
+    ids: list[int | None] = []
+    xs, ys = [], []
+    for b, pc in enumerate(d.pieces):
+        m = major(pc)
+        if arts and not any(heads[i] for i in pc):
+            xs.append(dump_link_features(r.page, d.x, d.names, d.start_p, heads, d.pieces, arts, b))
+            ys += [int(m is not None and a == m) for a in ids]
+            if m is not None and m in ids:
+                arts[ids.index(m)].append(b)
+                continue
+        arts.append([b])
+        ids.append(m)
+    return (np.concatenate(xs) if xs else np.zeros((0, len(DUMP_LINK_NAMES)))), ys
+
+
+def train_dump_links(reader: LayoutReader, readings_: list[Reading], cfg: LayoutTrainConfig) -> LayoutReader:
+    """Fit the dump piece linker on dumps the reader's role and start models never saw, so the
+    pieces are cut as they will be at reading time, mistakes included."""
+    xs, ys = [], []
+    for r in readings_:
+        if r.kind in DUMP_KINDS:
+            x, y = dump_link_rows(reader, r)
+            xs.append(x)
+            ys += y
+    if len(set(ys)) == 2:
+        reader.text_links = _fit(np.concatenate(xs), ys, DUMP_LINK_NAMES, cfg)
+        reader.card.setdefault("examples", {})["dump_links"] = len(ys)
+    return reader
 
 
 def evaluate_reader(reader: LayoutReader, readings_: list[Reading]) -> dict[str, dict]:
@@ -444,11 +519,16 @@ def train_layout_model(corpus: str | Path, out: str | Path, config: str | Path |
                                  [*cfg.dumps, "scan"], lambda: bar.advance(etask), mix)
         held += simulate_readings(eval_families, range(HELD_OUT_SEED + held_scans, HELD_OUT_SEED + cfg.eval_seeds),
                                   eval_pool, cfg.dumps, lambda: bar.advance(etask), mix)
-        ftask = bar.add_task("fitting", total=1, info="five tree ensembles")
+        ftask = bar.add_task("fitting", total=1, info="tree ensembles")
         reader = train_layout(train, cfg, layout_cfg, card={
             "corpus": Path(corpus).name, "corpus_sha256": file_sha256(corpus), "held_out_families": list(HELD_OUT_FAMILIES),
             "held_out_seed": HELD_OUT_SEED})
         bar.advance(ftask)
+        if cfg.link_seeds and cfg.dumps:
+            ltask = bar.add_task("dump linker pages", total=len(cfg.families) * cfg.link_seeds, info="")
+            link_pages = simulate_readings(cfg.families, range(cfg.seeds, cfg.seeds + cfg.link_seeds), train_pool,
+                                           cfg.dumps, lambda: bar.advance(ltask), mix)
+            train_dump_links(reader, link_pages, cfg)
     reader.save_pretrained(out)  # fitted is kept even if scoring fails
     reader.card["heldout"] = evaluate_reader(reader, held)
     reader.save_pretrained(out)

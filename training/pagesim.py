@@ -16,6 +16,7 @@ Families (`FAMILIES`) are regimes of those choices; `HELD_OUT_FAMILIES` and seed
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import io
@@ -154,14 +155,42 @@ class TextPool:
                 if not (4 <= len(r.get("title") or "") <= 40) or len(r["text"]) < 60:
                     continue
                 (briefs if r.get("kind") == "brief" or len(r["text"]) < 300 else stories).append(
-                    {"title": r["title"], "text": r["text"]})
+                    {"title": printable(r["title"]), "text": printable(r["text"])})
                 if len(stories) >= limit and len(briefs) >= limit // 4:
                     break
         return cls(stories, briefs)
 
     @classmethod
     def from_items(cls, items: list[dict]) -> TextPool:
+        items = [{**x, "title": printable(x.get("title") or ""), "text": printable(x["text"])} for x in items]
         return cls([x for x in items if len(x["text"]) >= 300] or items, [x for x in items if len(x["text"]) < 300] or items)
+
+
+# The font's character map (Adobe-GB1 through UniGB-UCS2-H) has no glyph for U+00B7 (nor
+# U+2022, U+2027, superscripts, `♪`, most accented letters): reportlab draws nothing and a reader
+# extracts nothing, so an article holding one could never be read back exactly. Text is set as
+# the font can print it: every middle dot is kept as `·` in the truth and drawn as the font's
+# U+30FB (which prints the same dot and extracts as U+00B7); other characters without a glyph
+# are dropped. Printed pages hold what their font holds.
+_DOTS = "•‧・·"
+_PRINTED = str.maketrans({"·": "・"})
+
+
+@functools.cache
+def _printable(ch: str) -> str:
+    if ch in _DOTS:
+        return "·"
+    if ch.isspace():
+        return ch
+    from pdfminer.cmapdb import CMapDB
+
+    code = ord(ch)
+    return ch if code < 0x10000 and list(CMapDB.get_cmap("UniGB-UCS2-H").decode(code.to_bytes(2, "big"))) else ""
+
+
+def printable(text: str) -> str:
+    """`text` as the simulator's font prints it (see `_DOTS`)."""
+    return "".join(_printable(ch) for ch in text)
 
 
 def _name(rng: random.Random) -> str:
@@ -189,27 +218,31 @@ class _Canvas:
         self._sw = pdfmetrics.stringWidth
 
     def width(self, text: str, size: float) -> float:
-        return self._sw(text, FONT, size)
+        return self._sw(text.translate(_PRINTED), FONT, size)
 
     def text(self, x: float, y: float, s: str, size: float, role: Role, art: int | None,
-             fill_width: float | None = None) -> None:
-        """Draw `s` with its top at y; justified to `fill_width` when given."""
+             measure: float | None = None, justify: bool = False) -> None:
+        """Draw `s` with its top at y. Given the column's `measure`, a line never runs past it
+        (a line that ends in closing punctuation is squeezed to fit, as typesetters squeeze
+        punctuation, not hung into the gutter where it would touch the next column), and a
+        justified line is spread to it."""
         if not s:
             return
         w = self.width(s, size)
-        space = (fill_width - w) / (len(s) - 1) if fill_width and len(s) > 1 and fill_width > w else 0.0
+        fit = measure is not None and len(s) > 1 and (justify or w > measure)
+        space = (measure - w) / (len(s) - 1) if fit else 0.0
         t = self.c.beginText()
         t.setFont(FONT, size)
         t.setCharSpace(space)
         t.setTextOrigin(x, self.h - y - size * 0.88)
-        t.textOut(s)
+        t.textOut(s.translate(_PRINTED))
         self.c.drawText(t)
         self.lines.append(DrawnLine(s, role.value, art, x, y, x + w + space * (len(s) - 1), y + size, size))
 
     def vertical(self, x: float, y: float, s: str, size: float, role: Role, art: int | None, step: float) -> None:
         for k, ch in enumerate(s):
             self.c.setFont(FONT, size)
-            self.c.drawString(x, self.h - y - k * step - size * 0.88, ch)
+            self.c.drawString(x, self.h - y - k * step - size * 0.88, ch.translate(_PRINTED))
         self.lines.append(DrawnLine(s, role.value, art, x, y, x + size, y + (len(s) - 1) * step + size, size, True))
 
     def rule(self, x0: float, y0: float, x1: float, y1: float, width: float = 0.6) -> None:
@@ -278,7 +311,9 @@ class PageBuilder:
         cv.rule(left, top - self.s * 0.8, right, top - self.s * 0.8, r.uniform(0.6, 2.0))
         if r.random() < 0.35:
             ed = f"一审：{_name(r)} 二审：{_name(r)} 三审：{_name(r)}" if r.random() < 0.5 else f"责任编辑 {_name(r)} 美编 {_name(r)}"
-            cv.text(left + r.uniform(0, 200), top - self.s * 2.0, ed, self.s * 0.85, F, None)
+            ex = max(x, left + r.uniform(0, 200))  # beside the band's items, never over them
+            if ex + cv.width(ed, self.s * 0.85) < right:
+                cv.text(ex, top - self.s * 2.0, ed, self.s * 0.85, F, None)
         elif r.random() < 0.8:
             ed = f"责任编辑：{_name(r)}" + (f"  美术编辑：{_name(r)}" if r.random() < 0.5 else "") + (
                 f"  校对：{_name(r)}" if r.random() < 0.3 else "")
@@ -470,7 +505,7 @@ class PageBuilder:
                 else:
                     indent = 2 * s if k == 0 else 0.0
                     last = k == len(lines) - 1
-                    cv.text(x0 + indent, y, ln, s, role, a.id if a else None, None if last else x1 - x0 - indent)
+                    cv.text(x0 + indent, y, ln, s, role, a.id if a else None, x1 - x0 - indent, justify=not last)
                 drawn.append(ln)
                 y += max(lead, sub_step * sub) if role == Role.SUBHEAD else lead
             if drawn and a is not None and role != Role.BYLINE:
@@ -592,6 +627,11 @@ class PageBuilder:
             kept[-1] = (kept[-1][0] + after, Role.BODY)
         if r.random() < self.f.box:
             self.cv.rect(x0 - s * 0.4, y0 - s * 0.4, box_x1 + s * 0.4, y1)
+        # half the stories that will not fit end in a `转第X版` line: the last column stops a line
+        # and a half short to leave it room, as a make-up editor leaves it
+        jump_room = r.random() < 0.5
+        if jump_room:
+            cols[-1] = (*cols[-1][:3], cols[-1][3] - 1.5 * self.lead)
         done = self._flow(a, kept, cols)
         # truth: the credit and dateline live in their fields, not in the body
         if a.paragraphs and prefix and a.paragraphs[0].startswith(prefix):
@@ -603,13 +643,21 @@ class PageBuilder:
             a.paragraphs[-1] = a.paragraphs[-1][: -len(after)]
         elif after:
             a.byline = ""  # the closing byline did not fit on the page
-        if done == len(kept) and r.random() < 0.04:
-            pass
-        elif done < len(kept) and r.random() < 0.5:
+        if done < len(kept) and jump_room:
             jump = f"（下转第{r.randint(2, 16)}版）" if r.random() < 0.5 else f"转第{r.randint(2, 16)}版"
-            last = max((ln for ln in self.cv.lines if ln.article == a.id), key=lambda ln: (ln.x0, ln.y0))
-            if last.y1 + self.lead < y1:
-                self.cv.text(last.x0, last.y1 + self.lead - s, jump, s * 0.9, Role.FURNITURE, None)
+            # under the last line of the story's last column (an indented line sits 2 em right of
+            # its column: the column is found by its left edge, the line by its depth)
+            mine = [ln for ln in self.cv.lines if ln.article == a.id]
+            right = max(ln.x0 for ln in mine) - 3 * s
+            last = max((ln for ln in mine if ln.x0 >= right), key=lambda ln: ln.y1)
+            col0 = min(ln.x0 for ln in mine if ln.x0 >= right)
+            col1 = max(ln.x1 for ln in mine if ln.x0 >= right)
+            x = col0 if r.random() < 0.5 else col1 - self.cv.width(jump, s * 0.9)
+            yj = last.y1 + self.lead - s
+            free = not any(ln.x0 < x + self.cv.width(jump, s * 0.9) and ln.x1 > x and ln.y0 < yj + s and ln.y1 > yj
+                           for ln in self.cv.lines)
+            if last.y1 + self.lead < y1 and free:
+                self.cv.text(x, yj, jump, s * 0.9, Role.FURNITURE, None)
         a.paragraphs = [p for p in a.paragraphs if p]
         if not a.paragraphs:
             a.byline = a.dateline = ""
@@ -720,7 +768,7 @@ class PageBuilder:
             if y + s > y1:
                 return y1
             cv.text(x0 + (2 * s if j == 0 else 0), y, ln, s, Role.NOTICE, None,
-                    None if j == len(lines) - 1 else x1 - x0 - (2 * s if j == 0 else 0))
+                    x1 - x0 - (2 * s if j == 0 else 0), justify=j < len(lines) - 1)
             y += s * r.uniform(1.3, 1.6)
         sign = f"{court} {r.randint(2015, 2025)}年{r.randint(1, 12)}月{r.randint(1, 28)}日"
         if y + s < y1 and cv.width(sign, s) < x1 - x0:

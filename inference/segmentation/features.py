@@ -25,7 +25,7 @@ from xinwen.inference.lines import (
     is_furniture,
     is_person_name,
 )
-from xinwen.inference.segmentation.layout import PageLayout, PageLine, Rule, overlap
+from xinwen.inference.segmentation.layout import ROLES, PageLayout, PageLine, Rule, overlap
 
 _DATELINE = re.compile(r"^(?:本报讯|新华社\S{2,12}电|中新社\S{2,12}电|本报\S{2,8}\d{1,2}月\d{1,2}日电|据\S{2,20}报道|【\S{2,20}】)")
 _BENBAOXUN = re.compile(r"^本报讯[（(]")
@@ -174,9 +174,25 @@ def body_size(lines: list[PageLine]) -> float:
     return max(weight, key=weight.get) if weight else 10.0
 
 
+def _measures(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's measure: its own extent, widened to that of the nearest line of its size (within
+    ten lines up or down) that starts where it starts or ends where it ends and is wider. A
+    paragraph's short last line (`长远`) and the next one's indented first line do not overlap, but
+    both share their column's measure."""
+    same = np.abs(size[:, None] - size[None, :]) < 0.3
+    tol = 0.3 * size[:, None]
+    aligned = same & ((np.abs(x0[:, None] - x0[None, :]) < tol) | (np.abs(x1[:, None] - x1[None, :]) < tol))
+    aligned &= (x1 - x0)[None, :] > (x1 - x0)[:, None]
+    dist = np.abs(y0[None, :] - y0[:, None])
+    dist = np.where(aligned & (dist < 15 * size[:, None]), dist, np.inf)
+    k = dist.argmin(axis=1)
+    has = np.isfinite(dist[np.arange(len(x0)), k])
+    return np.where(has, np.minimum(x0, x0[k]), x0), np.where(has, np.maximum(x1, x1[k]), x1)
+
+
 def neighbours(lines: list[PageLine]) -> tuple[list[int | None], list[int | None]]:
-    """For each line, the nearest line above and below that shares at least half the narrower
-    one's width: the line before and after it in its column."""
+    """For each line, the nearest line above and below whose measure (`_measures`) shares at
+    least half the narrower one's: the line before and after it in its column."""
     n = len(lines)
     if not n:
         return [], []
@@ -184,8 +200,9 @@ def neighbours(lines: list[PageLine]) -> tuple[list[int | None], list[int | None
     x1 = np.array([ln.x1 for ln in lines])
     y0 = np.array([ln.y0 for ln in lines])
     y1 = np.array([ln.y1 for ln in lines])
-    ov = np.clip(np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :]), 0, None)
-    narrow = np.minimum((x1 - x0)[:, None], (x1 - x0)[None, :])
+    m0, m1 = _measures(x0, y0, x1, np.array([ln.size for ln in lines]))
+    ov = np.clip(np.minimum(m1[:, None], m1[None, :]) - np.maximum(m0[:, None], m0[None, :]), 0, None)
+    narrow = np.minimum((m1 - m0)[:, None], (m1 - m0)[None, :])
     share = ov >= 0.5 * np.maximum(narrow, 1e-6)
     np.fill_diagonal(share, False)
     dy = y0[None, :] - y1[:, None]  # [i, j]: j's top below i's bottom
@@ -286,3 +303,84 @@ def start_features(x: np.ndarray, role_proba: np.ndarray, classes: list[str]) ->
     page = np.tile([first_head, first_body, float(first_body < first_head)], (n, 1))
     names = [f"{k}@{o}" for o in (-2, -1, 0, 1, 2) for k in _GROUPS] + ["first_head", "first_body", "body_first"]
     return np.hstack([x] + ctx + [page]), names
+
+
+def role_probabilities(model, x: np.ndarray) -> np.ndarray:
+    """A role model's probabilities in `ROLES` order (a model fitted on part of the pages may
+    lack a rare role: its column stays 0), so stacked features keep one layout."""
+    out = np.zeros((len(x), len(ROLES)))
+    if len(x):
+        p = model.predict_proba(x)
+        for k, c in enumerate(model.classes):
+            out[:, ROLES.index(c)] = p[:, k]
+    return out
+
+
+def _stack(x: np.ndarray, proba: np.ndarray, nbrs: list[list[int | None]], tags: list[str]) -> tuple[np.ndarray, list[str]]:
+    cols = [x, proba]
+    for nb in nbrs:
+        idx = np.array([-1 if j is None else j for j in nb], dtype=int)
+        cols.append(np.where((idx >= 0)[:, None], proba[np.clip(idx, 0, None)], -1.0))
+    names = [f"p_{r}@{t}" for t in ["self", *tags] for r in ROLES]
+    return np.hstack(cols).reshape(len(x), x.shape[1] + len(names)), names
+
+
+def stacked_geometry(x: np.ndarray, proba: np.ndarray, up: list, down: list) -> tuple[np.ndarray, list[str]]:
+    """A PDF or scanned line's features for the second role model: its own, and the first role
+    model's guesses for it and the two lines above and below it in its column. A sequence of
+    guesses tells what one line cannot: a short line under two title lines, guessed body, is
+    the title's last line; a title guessed between body lines that run on is a subhead.
+    Trained on guesses cross-fitted over two halves of the pages, so they are as noisy as at
+    reading time (stacked sequential learning)."""
+    up2 = [None if j is None else up[j] for j in up]
+    down2 = [None if j is None else down[j] for j in down]
+    return _stack(x, proba, [up, down, up2, down2], ["up", "down", "up2", "down2"])
+
+
+def stacked_dump(x: np.ndarray, proba: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The same for a dump line, with the two lines before and after it."""
+    n = len(x)
+    offs = (-2, -1, 1, 2)
+    return _stack(x, proba, [[i + o if 0 <= i + o < n else None for i in range(n)] for o in offs],
+                  [str(o) for o in offs])
+
+
+DUMP_LINK_NAMES = ["a_open", "a_ends_comma", "a_last_len", "b_first_len", "b_blank_before", "prev", "gap_lines",
+                   "heads_between", "rank", "a_head", "a_pieces", "a_lines", "b_lines", "vocab", "seam_vocab",
+                   "b_start_p", "b_dateline", "b_benbaoxun", "b_quote", "b_paren", "a_byline_end"]
+
+
+def dump_link_features(page: PageLayout, x: np.ndarray, names: list[str], start_p: np.ndarray,
+                       heads: list[bool], pieces: list[list[int]], arts: list[list[int]], b: int) -> np.ndarray:
+    """One row per article so far (`arts`: piece indices, in the order opened) for "headless
+    piece `b` continues this article": a dump breaks a story where its column breaks, and the
+    rest comes after another story or a notice. What tells: the article's text so far stops
+    mid-sentence, the piece's first line does not open one, the two share words, few headlines
+    and articles stand between them."""
+    lines = page.lines
+    col = {k: names.index(k) for k in ("rel_len", "blank_before", "ends_comma", "dateline", "benbaoxun",
+                                       "quote_start", "paren_start", "byline_line")}
+    bl = pieces[b]
+    b_text = [lines[i].text for i in bl]
+    b_big, b_seam = _bigrams(b_text), _bigrams(b_text[:3])
+    ends = sorted(((max(pieces[p][-1] for p in a), k) for k, a in enumerate(arts)), reverse=True)
+    rank = {k: r for r, (_, k) in enumerate(ends)}
+    rows = []
+    for k, a in enumerate(arts):
+        al = [i for p in a for i in pieces[p]]
+        last = max(pieces[p][-1] for p in a)
+        body = [i for i in al if not heads[i]] or al
+        tail = sorted(body)[-1]
+        t = _WS.sub("", lines[tail].text)
+        a_text = [lines[i].text for i in sorted(body)]
+        sa, ss = _bigrams(a_text), _bigrams(a_text[-3:])
+        rows.append([
+            float(not t or t[-1] not in _SENT_END), x[tail, col["ends_comma"]], x[tail, col["rel_len"]],
+            x[bl[0], col["rel_len"]], x[bl[0], col["blank_before"]], float(rank[k] == 0), (bl[0] - last) / 10.0,
+            float(sum(heads[last + 1: bl[0]])), rank[k], float(any(heads[i] for i in al)), len(a), len(al), len(bl),
+            len(sa & b_big) / len(sa | b_big) if sa and b_big else -1.0,
+            len(ss & b_seam) / len(ss | b_seam) if ss and b_seam else -1.0,
+            float(start_p[bl[0]]), x[bl[0], col["dateline"]], x[bl[0], col["benbaoxun"]], x[bl[0], col["quote_start"]],
+            x[bl[0], col["paren_start"]], x[tail, col["byline_line"]],
+        ])
+    return np.asarray(rows, np.float64).reshape(len(arts), len(DUMP_LINK_NAMES))

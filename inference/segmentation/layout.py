@@ -149,6 +149,7 @@ class LayoutConfig:
     block_gap: float = 1.6  # × body size: a wider gap between two column lines ends a block
     link_min: float = 0.3  # a block whose best headline scores lower starts an untitled article
     start_min: float = 0.5  # dumps: a line opens an article above this probability
+    dump_link_min: float = 0.5  # dumps: a headless piece joins its likeliest article above this, else opens one
     min_untitled_chars: float = 60  # an untitled run of body lines shorter than this is not an article
     scan_box_slope: float = 0.909  # scans: an OCR box is slope × type size + offset detector pixels tall
     scan_box_offset: float = 7.55  # detector pixels

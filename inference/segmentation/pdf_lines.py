@@ -18,6 +18,17 @@ from pathlib import Path
 
 from xinwen.inference.segmentation.layout import LayoutConfig, PageLayout, PageLine, Rule
 
+_CLOSING = set("，。、；：）》」』】”’")
+
+
+def ink_width(ch: str, size: float) -> float:
+    """How far a glyph's ink reaches from its origin. pdfminer's box spans the glyph's advance,
+    letter-spacing included, so justified lines would reach across the gutter: the ink is at most
+    one em, half for narrow letters and for closing punctuation, whose ink sits in the left half
+    of its em (a line whose `。` hangs past the column edge would otherwise touch the next
+    column's line)."""
+    return size * (0.5 if ch in _CLOSING else 1.0 if ch and unicodedata.east_asian_width(ch[0]) in "WF" else 0.62)
+
 
 @dataclass
 class _Glyph:
@@ -36,10 +47,7 @@ def _walk(obj, glyphs: list[_Glyph], rules: list[Rule], height: float) -> None:
         if isinstance(o, LTChar):
             size = o.size if o.size > 0 else (o.y1 - o.y0)
             ch = o.get_text()
-            # pdfminer's box spans the glyph's advance, letter-spacing included: justified lines
-            # would reach across the gutter. The ink is at most one em (half for narrow letters).
-            em = size * (1.0 if ch and unicodedata.east_asian_width(ch[0]) in "WF" else 0.62)
-            glyphs.append(_Glyph(ch, o.x0, height - o.y1, min(o.x1, o.x0 + em), height - o.y0, size))
+            glyphs.append(_Glyph(ch, o.x0, height - o.y1, min(o.x1, o.x0 + ink_width(ch, size)), height - o.y0, size))
         elif isinstance(o, LTFigure):
             _walk(o, glyphs, rules, height)
             if not any(isinstance(c, LTChar) for c in o):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +26,11 @@ from xinwen.inference.segmentation.credits import clean_credits, split_credits
 from xinwen.inference.segmentation.features import (
     cascade_reading,
     dump_features,
+    dump_link_features,
     geometry_features,
+    role_probabilities,
+    stacked_dump,
+    stacked_geometry,
     start_features,
 )
 from xinwen.inference.segmentation.layout import (
@@ -43,6 +47,23 @@ from xinwen.models.forest import TreeEnsemble
 from xinwen.models.textclean import join_lines, paragraphs, repair_spacing
 
 CARD = "layout.json"
+
+
+@dataclass
+class DumpPieces:
+    """A dump read into pieces: line features (`x`, `names`), start probabilities, roles, the
+    pieces (line indices; notices and furniture left out), whether each opens at an article cut,
+    and which way the page was cut (`before`, `after`, or the rule `cascade`, whose articles
+    are then `cascade`)."""
+
+    x: np.ndarray
+    names: list[str]
+    start_p: np.ndarray
+    roles: list[Role]
+    pieces: list[list[int]]
+    opens: list[bool]
+    way: str
+    cascade: list[Article]
 
 
 def _box(page: PageLayout, idx: list[int]) -> Block:
@@ -198,16 +219,24 @@ def assemble(head: list[PageLine], head_roles: list[Role], body: list[str], byli
 
 
 class LayoutReader:
-    """The four ensembles and the config; `from_pretrained`/`save_pretrained` read and write a
+    """The tree ensembles (`PARTS`, and those of `OPTIONAL` where trained) and
+    the config; `from_pretrained`/`save_pretrained` read and write a
     folder of safetensors files plus `layout.json` (roles, feature names, metrics, seeds)."""
 
     PARTS = ("pdf_roles", "pdf_heads", "pdf_links", "text_roles", "text_starts")
+    # second role models, stacked on the first ones' guesses for a line and its neighbours
+    # (`features.stacked_geometry`, `stacked_dump`), and the dump piece linker
+    # (`features.dump_link_features`); a folder without them reads with the first role models
+    # and cuts dumps only where articles open
+    OPTIONAL = ("pdf_roles2", "text_roles2", "text_links")
 
     def __init__(self, pdf_roles: TreeEnsemble, pdf_heads: TreeEnsemble, pdf_links: TreeEnsemble,
                  text_roles: TreeEnsemble, text_starts: TreeEnsemble, config: LayoutConfig | None = None,
-                 card: dict | None = None):
+                 card: dict | None = None, pdf_roles2: TreeEnsemble | None = None,
+                 text_roles2: TreeEnsemble | None = None, text_links: TreeEnsemble | None = None):
         self.pdf_roles, self.pdf_heads, self.pdf_links = pdf_roles, pdf_heads, pdf_links
         self.text_roles, self.text_starts = text_roles, text_starts
+        self.pdf_roles2, self.text_roles2, self.text_links = pdf_roles2, text_roles2, text_links
         self.config = config or LayoutConfig.from_yaml()
         self.card = card or {}
 
@@ -235,13 +264,15 @@ class LayoutReader:
             raise FileNotFoundError(f"{folder}: not a layout model folder (no {CARD})")
         card = json.loads((folder / CARD).read_text(encoding="utf-8"))
         parts = [TreeEnsemble.load(folder, k) for k in cls.PARTS]
-        return cls(*parts, config=config, card=card)
+        optional = {k: TreeEnsemble.load(folder, k) for k in cls.OPTIONAL if TreeEnsemble.exists(folder, k)}
+        return cls(*parts, config=config, card=card, **optional)
 
     def save_pretrained(self, folder: str | Path) -> None:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        for k in self.PARTS:
-            getattr(self, k).save(folder, k)
+        for k in self.PARTS + self.OPTIONAL:
+            if getattr(self, k) is not None:
+                getattr(self, k).save(folder, k)
         (folder / CARD).write_text(json.dumps({**self.card, "roles": ROLES}, ensure_ascii=False, indent=1),
                                    encoding="utf-8")
 
@@ -250,10 +281,25 @@ class LayoutReader:
         if not page.lines:
             return []
         if page.has_geometry:
-            x = geometry_features(page)[0]
+            x, _, _, up, down = geometry_features(page)
+            return self.geometry_roles(x, up, down)
+        return self.dump_roles(dump_features(page)[0])[1]
+
+    def geometry_roles(self, x: np.ndarray, up: list, down: list) -> list[Role]:
+        """Each line's role: the first model's guess, or the stacked model's where there is one."""
+        if self.pdf_roles2 is None:
             return [Role(c) for c in self.pdf_roles.predict(x)]
-        x = dump_features(page)[0]
-        return [Role(c) for c in self.text_roles.predict(x)]
+        return [Role(c) for c in self.pdf_roles2.predict(
+            stacked_geometry(x, role_probabilities(self.pdf_roles, x), up, down)[0])]
+
+    def dump_roles(self, x: np.ndarray) -> tuple[np.ndarray, list[Role]]:
+        """The first model's probabilities (the start model is stacked on them) and each line's
+        role (the stacked model's where there is one)."""
+        proba = self.text_roles.predict_proba(x)
+        if self.text_roles2 is None:
+            return proba, [Role(self.text_roles.classes[k]) for k in proba.argmax(axis=1)]
+        aligned = role_probabilities(self.text_roles, x)
+        return proba, [Role(c) for c in self.text_roles2.predict(stacked_dump(x, aligned)[0])]
 
     def segment(self, page: PageLayout) -> list[Article]:
         if not page.lines:
@@ -265,7 +311,7 @@ class LayoutReader:
     def _segment_geometry(self, page: PageLayout) -> list[Article]:
         cfg = self.config
         x, _, s, up, down = geometry_features(page)
-        roles = [Role(c) for c in self.pdf_roles.predict(x)]
+        roles = self.geometry_roles(x, up, down)
         anc = self.anchors(page, roles, s)
         body = blocks(page, roles, up, down, s, cfg, (Role.BODY, Role.SUBHEAD, Role.BYLINE, Role.DATELINE))
         caps = blocks(page, roles, up, down, s, cfg, (Role.CAPTION, Role.CREDIT))
@@ -370,14 +416,14 @@ class LayoutReader:
         return c, [clean_credits(a) for a in arts]
 
 
-    def _segment_dump(self, page: PageLayout) -> list[Article]:
+    def dump_pieces(self, page: PageLayout) -> DumpPieces:
         """A dump prints each headline either before its body or after it, one way per page.
         Articles are cut at headline runs both ways; the way whose cuts the start model finds
         likelier wins. Lines the start model is sure of open an article either way (briefs
-        without a headline)."""
-        x = dump_features(page)[0]
-        proba = self.text_roles.predict_proba(x)
-        roles = [Role(self.text_roles.classes[k]) for k in proba.argmax(axis=1)]
+        without a headline). The cuts, and the notices and furniture that interrupt a story,
+        break the page into pieces."""
+        x, names = dump_features(page)
+        proba, roles = self.dump_roles(x)
         p = np.clip(self.text_starts.predict_proba(start_features(x, proba, self.text_roles.classes)[0])[:, 1],
                     1e-4, 1 - 1e-4)
         keep = [i for i, r in enumerate(roles) if r not in (Role.NOTICE, Role.FURNITURE)]
@@ -402,26 +448,56 @@ class LayoutReader:
         if cascade is not None:
             candidates.append(cascade[0])
         best = max(candidates, key=loglik) if keep else set()
-        if cascade is not None and best is candidates[-1]:
-            return cascade[1]
-        L = page.lines
-        out: list[Article] = []
-        cur: dict | None = None
+        pieces: list[list[int]] = []
+        opens: list[bool] = []
         for k, i in enumerate(keep):
-            if cur is None or k in best:
-                cur = {"head": [], "roles": [], "body": [], "by": [], "cap": []}
-                out.append(cur)
-            r = roles[i]
-            if r.headline:
-                cur["head"].append(L[i])
-                cur["roles"].append(r)
-            elif r == Role.BYLINE:
-                cur["by"].append(L[i].text)
-            elif r in (Role.CAPTION, Role.CREDIT):
-                cur["cap"].append(repair_spacing(L[i].text))
+            if not pieces or k in best or i != keep[k - 1] + 1:
+                pieces.append([])
+                opens.append(not pieces[:-1] or k in best)
+            pieces[-1].append(i)
+        way = "cascade" if cascade is not None and best is candidates[-1] else "before" if best is candidates[0] else "after"
+        return DumpPieces(x, names, p, roles, pieces, opens, way, cascade[1] if way == "cascade" else [])
+
+    def link_pieces(self, page: PageLayout, d: DumpPieces) -> list[list[int]]:
+        """Pieces into articles (piece indices, each article's in dump order). Where the page
+        prints headlines before their bodies and a linker was trained, a piece without a
+        headline joins the article it most likely continues (or opens one of its own);
+        otherwise a piece that opens at a cut opens an article and the others run on."""
+        heads = [r.headline for r in d.roles]
+        arts: list[list[int]] = []
+        for b, pc in enumerate(d.pieces):
+            if not arts or any(heads[i] for i in pc):
+                arts.append([b])
+            elif self.text_links is None or d.way != "before":
+                (arts.append([b]) if d.opens[b] else arts[-1].append(b))
             else:
-                cur["body"].append(L[i].text)
-        return [assemble(a["head"], a["roles"], paragraphs(a["body"]), a["by"], a["cap"]) for a in out]
+                q = self.text_links.predict_proba(dump_link_features(page, d.x, d.names, d.start_p, heads, d.pieces,
+                                                                     arts, b))[:, 1]
+                k = int(q.argmax())
+                (arts[k].append(b) if q[k] >= self.config.dump_link_min else arts.append([b]))
+        return arts
+
+    def _segment_dump(self, page: PageLayout) -> list[Article]:
+        d = self.dump_pieces(page)
+        if d.way == "cascade":
+            return d.cascade
+        L = page.lines
+        out = []
+        for art in self.link_pieces(page, d):
+            cur: dict = {"head": [], "roles": [], "body": [], "by": [], "cap": []}
+            for i in (i for b in art for i in d.pieces[b]):
+                r = d.roles[i]
+                if r.headline:
+                    cur["head"].append(L[i])
+                    cur["roles"].append(r)
+                elif r == Role.BYLINE:
+                    cur["by"].append(L[i].text)
+                elif r in (Role.CAPTION, Role.CREDIT):
+                    cur["cap"].append(repair_spacing(L[i].text))
+                else:
+                    cur["body"].append(L[i].text)
+            out.append(assemble(cur["head"], cur["roles"], paragraphs(cur["body"]), cur["by"], cur["cap"]))
+        return out
 
 
 def dump_layout(text: str, source: str = "", page: int = 1) -> PageLayout:
