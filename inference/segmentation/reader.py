@@ -467,14 +467,18 @@ class LayoutReader:
         arts: list[list[int]] = []
         for b, pc in enumerate(d.pieces):
             if not arts or any(heads[i] for i in pc):
-                arts.append([b])
+                target = None
             elif self.text_links is None or d.way != "before":
-                (arts.append([b]) if d.opens[b] else arts[-1].append(b))
+                target = None if d.opens[b] else len(arts) - 1
             else:
                 q = self.text_links.predict_proba(dump_link_features(page, d.x, d.names, d.start_p, heads, d.pieces,
                                                                      arts, b))[:, 1]
                 k = int(q.argmax())
-                (arts[k].append(b) if q[k] >= self.config.dump_link_min else arts.append([b]))
+                target = k if q[k] >= self.config.dump_link_min else None
+            if target is None:
+                arts.append([b])
+            else:
+                arts[target].append(b)
         return arts
 
     def _segment_dump(self, page: PageLayout) -> list[Article]:
