@@ -353,10 +353,12 @@ def simulate_readings(families: list[str], seeds: range, pool: TextPool, kinds: 
 
 def train_layout(readings_: list[Reading], cfg: LayoutTrainConfig, layout_cfg: LayoutConfig | None = None,
                  card: dict | None = None) -> LayoutReader:
-    """Fit the five ensembles on labelled readings. The dump start model is stacked on role
-    probabilities cross-fitted over two halves of the pages, and the PDF pair models see roles
-    cross-fitted the same way beside the true ones, so both learn from role guesses as noisy as
-    the ones they will see."""
+    """Fit the five ensembles on labelled readings, and the two stacked role models where
+    `cfg.stacked_roles` (the dump piece linker is fitted apart, `train_dump_links`, on other
+    pages). The dump start model and the stacked role models are stacked on role probabilities
+    cross-fitted over two halves of the pages, and the PDF pair models see roles cross-fitted the
+    same way beside the true ones, so all learn from role guesses as noisy as the ones they will
+    see."""
     layout_cfg = layout_cfg or LayoutConfig.from_yaml()
     px, py, lx, ly, hx, hy = [], [], [], [], [], []
     dumps = []  # (page features, role rows, role labels, start rows, start labels, half)
