@@ -189,7 +189,7 @@ def test_a_dump_piece_without_a_headline_joins_the_article_the_linker_picks():
     linker scores highest when that reaches `dump_link_min`, else opens its own; a page cut the
     headline-after way, or a reader without a linker, runs a piece on unless it opens at a cut."""
     from xinwen.inference.segmentation.layout import PageLayout, PageLine, Role
-    from xinwen.inference.segmentation.reader import DumpPieces, LayoutReader
+    from xinwen.inference.segmentation.reader import DumpCut, DumpPieces, LayoutReader
 
     class Linker:
         def __init__(self, scores):
@@ -204,13 +204,13 @@ def test_a_dump_piece_without_a_headline_joins_the_article_the_linker_picks():
     from xinwen.inference.segmentation.features import dump_features
 
     x, names = dump_features(page)
-    d = DumpPieces(x, names, np.full(6, 0.1), roles, [[0, 1], [2, 3], [4], [5]], [True, True, False, True], "before", [])
+    d = DumpPieces(x, names, np.full(6, 0.1), roles, [[0, 1], [2, 3], [4], [5]], [True, True, False, True], DumpCut.BEFORE, [])
     reader = LayoutReader(*([None] * 5))
     assert reader.link_pieces(page, d) == [[0], [1, 2], [3]]  # no linker: pieces run on unless they open
     reader.text_links = Linker([[0.9, 0.2], [0.1, 0.3, 0.2]])
     assert reader.link_pieces(page, d) == [[0, 2], [1], [3]]  # 甲二 back to 甲; 丙一 below 0.5 opens one
     reader.text_links = Linker([[0.9, 0.2], [0.1, 0.3, 0.2]])
-    d.way = "after"
+    d.way = DumpCut.AFTER
     assert reader.link_pieces(page, d) == [[0], [1, 2], [3]]
 
 

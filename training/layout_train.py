@@ -35,6 +35,7 @@ from xinwen.inference.segmentation.pdf_lines import pdf_layouts
 from xinwen.inference.segmentation.reader import (
     HEAD_PAIR_NAMES,
     LINK_NAMES,
+    DumpCut,
     LayoutReader,
     blocks,
     dump_layout,
@@ -299,6 +300,12 @@ def head_rows(r: Reading, s: float, roles: list[Role]) -> tuple[np.ndarray, list
                for i, j in pairs]
 
 
+def _majority(r: Reading, idx: list[int]) -> int | None:
+    """The article most of the lines `idx` were drawn for (None where none was)."""
+    vals = [r.articles[i] for i in idx if r.articles[i] is not None]
+    return max(set(vals), key=vals.count) if vals else None
+
+
 def link_rows(r: Reading, cfg: LayoutConfig, roles: list[Role] | None = None, geometry: tuple | None = None
               ) -> tuple[np.ndarray, list[int], np.ndarray, list[int]]:
     """(block, anchor) pairs, labelled same article or not, and the headline-pair rows; from the
@@ -315,13 +322,10 @@ def link_rows(r: Reading, cfg: LayoutConfig, roles: list[Role] | None = None, ge
     if not anc or not allb:
         return np.zeros((0, len(LINK_NAMES))), [], hx, hy
 
-    def major(idx: list[int]) -> int | None:
-        vals = [r.articles[i] for i in idx if r.articles[i] is not None]
-        return max(set(vals), key=vals.count) if vals else None
-
     x = link_features(r.page, allb, anc, s, set(range(len(body), len(allb))), up)
-    am = [major([i for i in a.lines if _is_head(r, i)]) for a in anc]
-    y = [int(major(b.lines) is not None and major(b.lines) == am[k]) for b in allb for k in range(len(anc))]
+    am = [_majority(r, [i for i in a.lines if _is_head(r, i)]) for a in anc]
+    bm = [_majority(r, b.lines) for b in allb]
+    y = [int(m is not None and m == am[k]) for m in bm for k in range(len(anc))]
     return x, y, hx, hy
 
 
@@ -387,7 +391,7 @@ def train_layout(readings_: list[Reading], cfg: LayoutTrainConfig, layout_cfg: L
         other = guessers[1 - r.seed % 2]
         if other is not None and cfg.stacked_roles:
             keep = [i for i, role in enumerate(r.roles) if role is not None]
-            st, extra = stacked_geometry(g[0], role_probabilities(other, g[0]), g[3], g[4])
+            st, extra = stacked_geometry(g[0], role_probabilities(other.predict_proba(g[0]), other.classes), g[3], g[4])
             s2names = pnames + extra
             sx2.append(st[keep])
             sy2 += y
@@ -409,12 +413,13 @@ def train_layout(readings_: list[Reading], cfg: LayoutTrainConfig, layout_cfg: L
     tx2, ty2, t2names = [], [], []
     for full, keep, y, rows, labels, half in dumps:
         other = halves[1 - half]
-        st, extra = start_features(full, other.predict_proba(full), other.classes)
+        guess = other.predict_proba(full)  # one pass feeds both the start model and the stacked role model
+        st, extra = start_features(full, guess, other.classes)
         snames = tnames + extra
         sx.append(st[rows])
         sy += labels
         if cfg.stacked_roles:
-            st2, extra2 = stacked_dump(full, role_probabilities(other, full))
+            st2, extra2 = stacked_dump(full, role_probabilities(guess, other.classes))
             t2names = tnames + extra2
             tx2.append(st2[keep])
             ty2 += y
@@ -438,19 +443,15 @@ def dump_link_rows(reader: LayoutReader, r: Reading) -> tuple[np.ndarray, list[i
     true ones (each piece joins its own article before the next is scored), so every row asks
     the question the reader will ask."""
     d = reader.dump_pieces(r.page)
-    if d.way != "before":
+    if d.way != DumpCut.BEFORE:
         return np.zeros((0, len(DUMP_LINK_NAMES))), []
     heads = [x.headline for x in d.roles]
-
-    def major(pc: list[int]) -> int | None:
-        vals = [r.articles[i] for i in pc if r.articles[i] is not None]
-        return max(set(vals), key=vals.count) if vals else None
 
     arts: list[list[int]] = []
     ids: list[int | None] = []
     xs, ys = [], []
     for b, pc in enumerate(d.pieces):
-        m = major(pc)
+        m = _majority(r, pc)
         if arts and not any(heads[i] for i in pc):
             xs.append(dump_link_features(r.page, d.x, d.names, d.start_p, heads, d.pieces, arts, b))
             ys += [int(m is not None and a == m) for a in ids]

@@ -649,13 +649,12 @@ class PageBuilder:
             # its column: the column is found by its left edge, the line by its depth)
             mine = [ln for ln in self.cv.lines if ln.article == a.id]
             right = max(ln.x0 for ln in mine) - 3 * s
-            last = max((ln for ln in mine if ln.x0 >= right), key=lambda ln: ln.y1)
-            col0 = min(ln.x0 for ln in mine if ln.x0 >= right)
-            col1 = max(ln.x1 for ln in mine if ln.x0 >= right)
-            x = col0 if r.random() < 0.5 else col1 - self.cv.width(jump, s * 0.9)
+            col = [ln for ln in mine if ln.x0 >= right]
+            last = max(col, key=lambda ln: ln.y1)
+            jw = self.cv.width(jump, s * 0.9)
+            x = min(ln.x0 for ln in col) if r.random() < 0.5 else max(ln.x1 for ln in col) - jw
             yj = last.y1 + self.lead - s
-            free = not any(ln.x0 < x + self.cv.width(jump, s * 0.9) and ln.x1 > x and ln.y0 < yj + s and ln.y1 > yj
-                           for ln in self.cv.lines)
+            free = not any(ln.x0 < x + jw and ln.x1 > x and ln.y0 < yj + s and ln.y1 > yj for ln in self.cv.lines)
             if last.y1 + self.lead < y1 and free:
                 self.cv.text(x, yj, jump, s * 0.9, Role.FURNITURE, None)
         a.paragraphs = [p for p in a.paragraphs if p]

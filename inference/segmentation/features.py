@@ -72,6 +72,16 @@ def _bigrams(texts: list[str]) -> set[str]:
     return {t[i : i + 2] for i in range(len(t) - 1)}
 
 
+def _jaccard(a: set[str], b: set[str]) -> float:
+    """Shared character bigrams over all of them; -1 where either side has none."""
+    return len(a & b) / len(a | b) if a and b else -1.0
+
+
+def _offset(n: int, off: int) -> list[int | None]:
+    """Each dump line's neighbour `off` lines away (None past either end)."""
+    return [i + off if 0 <= i + off < n else None for i in range(n)]
+
+
 def continuity(lines: list[PageLine], up: list[int | None], down: list[int | None], k: int = 3) -> list[float]:
     """How much the text above a line shares with the text below it (character-bigram Jaccard of
     the k lines either side in its column): high under a subhead inside one article, low between
@@ -86,8 +96,7 @@ def continuity(lines: list[PageLine], up: list[int | None], down: list[int | Non
         while j is not None and len(b) < k:
             b.append(lines[j].text)
             j = down[j]
-        sa, sb = _bigrams(a), _bigrams(b)
-        out.append(len(sa & sb) / len(sa | sb) if sa and sb else -1.0)
+        out.append(_jaccard(_bigrams(a), _bigrams(b)))
     return out
 
 
@@ -113,7 +122,7 @@ def dump_features(page: PageLayout) -> tuple[np.ndarray, list[str]]:
                           float(abs(r[0] - usual) <= 1)] + casc[i] + [cont[i]])
     ctx = []
     for off in (-2, -1, 1, 2):
-        ctx.append(_context(rows, [i + off if 0 <= i + off < n else None for i in range(n)]))
+        ctx.append(_context(rows, _offset(n, off)))
     x = [f + sum((c[i] for c in ctx), []) for i, f in enumerate(feats)]
     names = TEXT_NAMES + DUMP_NAMES + [f"{c}@{o}" for o in (-2, -1, 1, 2) for c in CONTEXT]
     return np.asarray(x, np.float64).reshape(len(lines), len(names)), names
@@ -305,14 +314,13 @@ def start_features(x: np.ndarray, role_proba: np.ndarray, classes: list[str]) ->
     return np.hstack([x] + ctx + [page]), names
 
 
-def role_probabilities(model, x: np.ndarray) -> np.ndarray:
-    """A role model's probabilities in `ROLES` order (a model fitted on part of the pages may
-    lack a rare role: its column stays 0), so stacked features keep one layout."""
-    out = np.zeros((len(x), len(ROLES)))
-    if len(x):
-        p = model.predict_proba(x)
-        for k, c in enumerate(model.classes):
-            out[:, ROLES.index(c)] = p[:, k]
+def role_probabilities(proba: np.ndarray, classes: list[str]) -> np.ndarray:
+    """A role model's probabilities (`proba`, columns in its `classes` order) in `ROLES` order (a
+    model fitted on part of the pages may lack a rare role: its column stays 0), so stacked
+    features keep one layout."""
+    out = np.zeros((len(proba), len(ROLES)))
+    for k, c in enumerate(classes):
+        out[:, ROLES.index(c)] = proba[:, k]
     return out
 
 
@@ -339,10 +347,8 @@ def stacked_geometry(x: np.ndarray, proba: np.ndarray, up: list, down: list) -> 
 
 def stacked_dump(x: np.ndarray, proba: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """The same for a dump line, with the two lines before and after it."""
-    n = len(x)
     offs = (-2, -1, 1, 2)
-    return _stack(x, proba, [[i + o if 0 <= i + o < n else None for i in range(n)] for o in offs],
-                  [str(o) for o in offs])
+    return _stack(x, proba, [_offset(len(x), o) for o in offs], [str(o) for o in offs])
 
 
 DUMP_LINK_NAMES = ["a_open", "a_ends_comma", "a_last_len", "b_first_len", "b_blank_before", "prev", "gap_lines",
@@ -369,17 +375,16 @@ def dump_link_features(page: PageLayout, x: np.ndarray, names: list[str], start_
     for k, a in enumerate(arts):
         al = [i for p in a for i in pieces[p]]
         last = max(pieces[p][-1] for p in a)
-        body = [i for i in al if not heads[i]] or al
-        tail = sorted(body)[-1]
+        body = sorted(i for i in al if not heads[i]) or sorted(al)
+        tail = body[-1]
         t = _WS.sub("", lines[tail].text)
-        a_text = [lines[i].text for i in sorted(body)]
+        a_text = [lines[i].text for i in body]
         sa, ss = _bigrams(a_text), _bigrams(a_text[-3:])
         rows.append([
             float(not t or t[-1] not in _SENT_END), x[tail, col["ends_comma"]], x[tail, col["rel_len"]],
             x[bl[0], col["rel_len"]], x[bl[0], col["blank_before"]], float(rank[k] == 0), (bl[0] - last) / 10.0,
             float(sum(heads[last + 1: bl[0]])), rank[k], float(any(heads[i] for i in al)), len(a), len(al), len(bl),
-            len(sa & b_big) / len(sa | b_big) if sa and b_big else -1.0,
-            len(ss & b_seam) / len(ss | b_seam) if ss and b_seam else -1.0,
+            _jaccard(sa, b_big), _jaccard(ss, b_seam),
             float(start_p[bl[0]]), x[bl[0], col["dateline"]], x[bl[0], col["benbaoxun"]], x[bl[0], col["quote_start"]],
             x[bl[0], col["paren_start"]], x[tail, col["byline_line"]],
         ])

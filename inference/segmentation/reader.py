@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +50,15 @@ from xinwen.models.textclean import join_lines, paragraphs, repair_spacing
 CARD = "layout.json"
 
 
+class DumpCut(str, Enum):
+    """Which way a dump's articles were cut: at headlines printed before their bodies, after
+    them, or by the rule cascade of earlier releases."""
+
+    BEFORE = "before"
+    AFTER = "after"
+    CASCADE = "cascade"
+
+
 @dataclass
 class DumpPieces:
     """A dump read into pieces: line features (`x`, `names`), start probabilities, roles, the
@@ -62,7 +72,7 @@ class DumpPieces:
     roles: list[Role]
     pieces: list[list[int]]
     opens: list[bool]
-    way: str
+    way: DumpCut
     cascade: list[Article]
 
 
@@ -289,8 +299,8 @@ class LayoutReader:
         """Each line's role: the first model's guess, or the stacked model's where there is one."""
         if self.pdf_roles2 is None:
             return [Role(c) for c in self.pdf_roles.predict(x)]
-        return [Role(c) for c in self.pdf_roles2.predict(
-            stacked_geometry(x, role_probabilities(self.pdf_roles, x), up, down)[0])]
+        proba = role_probabilities(self.pdf_roles.predict_proba(x), self.pdf_roles.classes)
+        return [Role(c) for c in self.pdf_roles2.predict(stacked_geometry(x, proba, up, down)[0])]
 
     def dump_roles(self, x: np.ndarray) -> tuple[np.ndarray, list[Role]]:
         """The first model's probabilities (the start model is stacked on them) and each line's
@@ -298,7 +308,7 @@ class LayoutReader:
         proba = self.text_roles.predict_proba(x)
         if self.text_roles2 is None:
             return proba, [Role(self.text_roles.classes[k]) for k in proba.argmax(axis=1)]
-        aligned = role_probabilities(self.text_roles, x)
+        aligned = role_probabilities(proba, self.text_roles.classes)  # the same guesses, not a second pass
         return proba, [Role(c) for c in self.text_roles2.predict(stacked_dump(x, aligned)[0])]
 
     def segment(self, page: PageLayout) -> list[Article]:
@@ -455,8 +465,9 @@ class LayoutReader:
                 pieces.append([])
                 opens.append(not pieces[:-1] or k in best)
             pieces[-1].append(i)
-        way = "cascade" if cascade is not None and best is candidates[-1] else "before" if best is candidates[0] else "after"
-        return DumpPieces(x, names, p, roles, pieces, opens, way, cascade[1] if way == "cascade" else [])
+        way = (DumpCut.CASCADE if cascade is not None and best is candidates[-1]
+               else DumpCut.BEFORE if best is candidates[0] else DumpCut.AFTER)
+        return DumpPieces(x, names, p, roles, pieces, opens, way, cascade[1] if way == DumpCut.CASCADE else [])
 
     def link_pieces(self, page: PageLayout, d: DumpPieces) -> list[list[int]]:
         """Pieces into articles (piece indices, each article's in dump order). Where the page
@@ -468,7 +479,7 @@ class LayoutReader:
         for b, pc in enumerate(d.pieces):
             if not arts or any(heads[i] for i in pc):
                 target = None
-            elif self.text_links is None or d.way != "before":
+            elif self.text_links is None or d.way != DumpCut.BEFORE:
                 target = None if d.opens[b] else len(arts) - 1
             else:
                 q = self.text_links.predict_proba(dump_link_features(page, d.x, d.names, d.start_p, heads, d.pieces,
@@ -483,7 +494,7 @@ class LayoutReader:
 
     def _segment_dump(self, page: PageLayout) -> list[Article]:
         d = self.dump_pieces(page)
-        if d.way == "cascade":
+        if d.way == DumpCut.CASCADE:
             return d.cascade
         L = page.lines
         out = []
