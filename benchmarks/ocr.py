@@ -1,12 +1,13 @@
 """Scanned pages: OCR + the layout reader, on pages rendered to images.
 
-Both readers read the same OCR lines (`--segmenter`). Sets: the shared People's Daily theory PDFs and the two regional dev pages rendered at 200 dpi
+Every reader reads the same OCR lines (`--segmenter`; `auto`: both, the reading judge keeps one).
+Sets: the shared People's Daily theory PDFs and the two regional dev pages rendered at 200 dpi
 (PNG, and the People's Daily ones also as image-only PDFs), and simulated pages of held-out seeds
 rendered at 200 dpi with scan damage (blur, noise, a small skew, JPEG artefacts). Article F1 by
 character 4-grams (≥ 0.8 both ways, so OCR slips are not misses); character accuracy of the
 bodies found, against the truth text; seconds per page, mean and slowest.
 
-    python benchmarks/ocr.py [--shared ../shared] [--sim 4] [--out reports/bench_ocr.txt]
+    python benchmarks/ocr.py [--shared ../shared] [--sim 4] [--segmenter all] [--out reports/bench_ocr.txt]
 """
 
 from __future__ import annotations
@@ -50,8 +51,8 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=None,
                     help="keep what OCR read here (JSON) and reuse it: two layout readers compared on the same OCR lines")
     ap.add_argument("--layout-model", type=Path, default=None, help="a layout reader folder (default: bundled)")
-    ap.add_argument("--segmenter", choices=["both", "rules", "learned"], default="both",
-                    help="which reader reads the OCR lines (both: each, on the same lines)")
+    ap.add_argument("--segmenter", choices=["all", "both", "rules", "learned", "auto"], default="all",
+                    help="which reader reads the OCR lines (both: rules and learned; all: auto too; each on the same lines)")
     args = ap.parse_args()
     emit = ReportLines()
     reader = LayoutReader.from_pretrained(args.layout_model) if args.layout_model else None
@@ -69,7 +70,8 @@ def main() -> None:
         return lays
 
     sets: dict[str, tuple[SegScore, list[float], list[float]]] = {}
-    readers = [Segmenter(args.segmenter)] if args.segmenter != "both" else [Segmenter.RULES, Segmenter.LEARNED]
+    readers = {"both": [Segmenter.RULES, Segmenter.LEARNED], "all": [Segmenter.RULES, Segmenter.LEARNED, Segmenter.AUTO]
+               }.get(args.segmenter) or [Segmenter(args.segmenter)]
 
     def add(name: str, layouts, truth: list[dict]) -> None:
         t = time.perf_counter()

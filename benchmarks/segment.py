@@ -1,4 +1,4 @@
-"""Segmentation benchmark: exact-boundary and 8-gram article F1, both readers, held-out data only.
+"""Segmentation benchmark: exact-boundary and 8-gram article F1, every reader, held-out data only.
 
 Sets, none of them trained or tuned on by the learned reader:
 - simulated pages of held-out seeds (from `HELD_OUT_SEED`) for every family, the held-out family
@@ -13,9 +13,11 @@ credit parser). The slowest page is reported beside the totals.
     python benchmarks/segment.py [--shared ../shared] [--pages 6] [--rules-sim] [--out reports/bench_segment.txt]
     python benchmarks/segment.py --learned-only --layout-model DIR   # score a candidate layout model
     python benchmarks/segment.py --learned-only --sim-variant subheads  # held-out pages of another simulator variant
+    python benchmarks/segment.py --readers auto --judge DIR   # score a candidate reading judge
 
-The rules reader reads the simulated PDFs too (through pdfminer, as `run` does); its dumps only
-with `--rules-sim`.
+Readers: `rules`, `learned` and `auto` (PDF pages read both ways, the reading judge keeps one;
+dumps by the rules). The rules reader reads the simulated PDFs too (through pdfminer, as `run`
+does); its dumps (and so `auto`'s) only with `--rules-sim`.
 """
 
 from __future__ import annotations
@@ -29,8 +31,7 @@ from pathlib import Path
 
 from report_lines import ReportLines
 from xinwen.inference.segmentation import Segmenter, segment_page
-from xinwen.inference.segmenter import page_articles, without_furniture
-from xinwen.inference.sources import read_pages
+from xinwen.inference.segmenter import file_articles, without_furniture
 from xinwen.training.layout_train import simulate_readings
 from xinwen.training.pagesim import FAMILIES, HELD_OUT_FAMILIES, HELD_OUT_SEED, VARIANTS, TextPool, simulate
 from xinwen.training.segment_eval import SegScore, score_page
@@ -66,11 +67,6 @@ def real_pages(shared: Path):
                     yield f"{label} {kind}", d / name, truth
 
 
-def file_articles(path: Path, segmenter: Segmenter) -> list:
-    """A file's articles as `run` reads them (pages, then furniture off)."""
-    return [a for p in read_pages(str(path), segmenter) for a in page_articles(p, segmenter)[0]]
-
-
 def score_file(path: Path, truth: list[dict], segmenter: Segmenter) -> tuple[SegScore, float]:
     t = time.perf_counter()
     arts = file_articles(path, segmenter)
@@ -86,7 +82,9 @@ def main() -> None:
                          "reassembly takes minutes on many of them (129 s on one metro pdftotext dump)")
     ap.add_argument("--layout-model", type=Path, default=None,
                     help="score this layout model folder as the learned reader instead of the shipped one")
-    ap.add_argument("--learned-only", action="store_true", help="skip the rules reader on the real pages")
+    ap.add_argument("--learned-only", action="store_true", help="the learned reader only (`--readers learned`)")
+    ap.add_argument("--readers", default="rules,learned,auto", help="comma-separated: rules, learned, auto")
+    ap.add_argument("--judge", type=Path, default=None, help="score this reading judge folder as `auto`'s")
     ap.add_argument("--sim-variant", choices=list(VARIANTS), default="base",
                     help="the simulator variant that draws the held-out pages (a reader trained on a mixture is "
                          "judged on each)")
@@ -98,7 +96,12 @@ def main() -> None:
 
         LayoutReader.use_as_bundled(args.layout_model)
         emit(f"# learned reader: {args.layout_model}")
-    readers = [Segmenter.LEARNED] if args.learned_only else [Segmenter.RULES, Segmenter.LEARNED]
+    if args.judge:
+        from xinwen.inference.segmentation.choice import use_as_bundled
+
+        use_as_bundled(args.judge)
+        emit(f"# reading judge: {args.judge}")
+    readers = [Segmenter.LEARNED] if args.learned_only else [Segmenter(x.strip()) for x in args.readers.split(",")]
 
     emit(f"# held-out simulated pages: seeds {HELD_OUT_SEED}…{HELD_OUT_SEED + args.pages - 1}, held-out text; "
          f"held-out families: {', '.join(HELD_OUT_FAMILIES)}; simulator variant {args.sim_variant}")
@@ -111,14 +114,14 @@ def main() -> None:
             by: dict[str, SegScore] = {}
             for r in rs:
                 t = time.perf_counter()
-                if seg == Segmenter.RULES and r.kind == "pdf":
+                if seg != Segmenter.LEARNED and r.kind == "pdf":
                     # the rules reader reads PDFs through pdfminer's layout, as `run` does (fast)
                     with tempfile.TemporaryDirectory() as tmp:
                         pdf = Path(tmp) / "page.pdf"
                         pdf.write_bytes(simulate(fam, r.seed, pool, args.sim_variant).pdf)
                         arts = file_articles(pdf, seg)
-                elif seg == Segmenter.RULES and not args.rules_sim:
-                    continue  # dumps: its block reassembly takes minutes on some
+                elif seg != Segmenter.LEARNED and not args.rules_sim:
+                    continue  # dumps (`auto` reads them by the rules): its block reassembly takes minutes on some
                 else:
                     arts = without_furniture(r.page, segment_page(r.page, seg))[0]
                 dt = time.perf_counter() - t
@@ -131,7 +134,7 @@ def main() -> None:
     for seg, (dt, where) in slow.items():
         emit(f"{seg:7s} slowest simulated page: {dt:.2f}s ({where})")
     emit("# shared real pages (a dev set: never trained on; the rules reader was tuned on them)")
-    if Segmenter.RULES in readers:
+    if set(readers) - {Segmenter.LEARNED}:  # the rules reader (and `auto` on dumps)
         t = time.perf_counter()
         from xinwen.models.seam import bundled_seam_scorer
 

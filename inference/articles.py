@@ -24,7 +24,7 @@ from xinwen.inference.sources import (
 
 
 def articles_from(path: str, on_error: Callable[[InputError], None],
-                  segmenter: Segmenter = Segmenter.RULES, stem: str | None = None,
+                  segmenter: Segmenter = Segmenter.AUTO, stem: str | None = None,
                   on_page: Callable[[Page], None] | None = None) -> Iterator[ArticleRecord]:
     """Every article of one input; `stem` starts its ids (`unique_stems` makes them unique in a batch).
     `on_page` hears of each page once it is read (for a scan, once OCR is done): progress."""

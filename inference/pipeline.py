@@ -22,7 +22,7 @@ from xinwen.ui import progress_bar
 class Pipeline:
     def __init__(self, theme_model: str | None = None, backend: str = "auto", classify: bool = True,
                  digest: bool = True, digest_method: str = "learned", digest_model: str | None = None,
-                 max_chars: int = 30, batch_size: int = 32, segmenter: Segmenter = Segmenter.RULES):
+                 max_chars: int = 30, batch_size: int = 32, segmenter: Segmenter = Segmenter.AUTO):
         self.model = self.digester = None
         self.segmenter = Segmenter(segmenter)
         if classify:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from xinwen.inference.encoding import InputError
 from xinwen.inference.records import ArticleRecord
@@ -38,12 +39,28 @@ def without_furniture(layout: PageLayout, arts: list[Article]) -> tuple[list[Art
     return kept, mast
 
 
-def page_articles(page: Page, segmenter: Segmenter = Segmenter.RULES) -> tuple[list[Article], Masthead]:
-    arts = page.articles if page.articles is not None else segment_page(page.layout, segmenter)
+def page_articles(page: Page, segmenter: Segmenter = Segmenter.AUTO) -> tuple[list[Article], Masthead]:
+    """The page's articles, furniture off. `auto`: both readers' articles (a PDF page's rules
+    reading through pdfminer's layout, as `rules` reads it), each reading judged as it will be
+    returned (`segmentation.choice`)."""
+    seg = Segmenter(segmenter)
+    if seg == Segmenter.AUTO:
+        from xinwen.inference.segmentation.choice import judged
+
+        rules_layout, rules_arts = page.rules_reading or (page.layout, segment_page(page.layout, Segmenter.RULES))
+        readings = {Segmenter.RULES: without_furniture(rules_layout, rules_arts),
+                    Segmenter.LEARNED: without_furniture(page.layout, segment_page(page.layout, Segmenter.LEARNED))}
+        return readings[judged({k: v[0] for k, v in readings.items()})[0]]
+    arts = page.articles if page.articles is not None else segment_page(page.layout, seg)
     return without_furniture(page.layout, arts)
 
 
-def page_records(page: Page, segmenter: Segmenter = Segmenter.RULES) -> list[ArticleRecord]:
+def file_articles(path: str | Path, segmenter: Segmenter = Segmenter.AUTO) -> list[Article]:
+    """A file's articles as `segment` and `run` read them: page by page, furniture off."""
+    return [a for p in read_pages(str(path), segmenter) for a in page_articles(p, segmenter)[0]]
+
+
+def page_records(page: Page, segmenter: Segmenter = Segmenter.AUTO) -> list[ArticleRecord]:
     """The page's articles as records, numbered in reading order (`stem#p3-2`: page 3, second)."""
     arts, mast = page_articles(page, segmenter)
     return [ArticleRecord(
@@ -55,7 +72,7 @@ def page_records(page: Page, segmenter: Segmenter = Segmenter.RULES) -> list[Art
 
 
 def segment_inputs(inputs: list[str], on_error: Callable[[InputError], None],
-                   segmenter: Segmenter = Segmenter.RULES) -> Iterator[ArticleRecord]:
+                   segmenter: Segmenter = Segmenter.AUTO) -> Iterator[ArticleRecord]:
     """Yield article records for every page of every input; bad inputs go to `on_error`."""
     paths = list(expand_inputs(inputs))
     stems = unique_stems(paths)

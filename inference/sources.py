@@ -35,6 +35,7 @@ class Page:
     page: int
     layout: PageLayout  # lines with geometry (PDF, learned reader) or without (text dumps)
     articles: list | None = None  # already segmented (PDF pages read by the rules reader)
+    rules_reading: tuple[PageLayout, list] | None = None  # `auto`: the rules' own layout and articles of this PDF page
 
 
 def expand_inputs(inputs: list[str], warn: Callable[[str], None] = ui_warn) -> Iterator[str]:
@@ -200,7 +201,7 @@ def _read_bytes(path: str) -> bytes:
     return p.read_bytes()
 
 
-def read_pages(path: str, segmenter: Segmenter = Segmenter.RULES) -> Iterator[Page]:
+def read_pages(path: str, segmenter: Segmenter = Segmenter.AUTO) -> Iterator[Page]:
     """Pages of one input: a text file is one page (form feeds split pages), a PDF one per page,
     read one page at a time. Whatever breaks while reading a PDF is one InputError for it."""
     from xinwen.inference.segmentation.reader import dump_layout
@@ -217,30 +218,27 @@ def read_pages(path: str, segmenter: Segmenter = Segmenter.RULES) -> Iterator[Pa
         any_text = False
         scanned: list[int] = []  # pages with no text layer: a scan inside a PDF, read by OCR where it falls
         try:
-            if Segmenter(segmenter) == Segmenter.LEARNED:
+            seg = Segmenter(segmenter)
+            if seg in (Segmenter.LEARNED, Segmenter.AUTO):
                 from xinwen.inference.segmentation.pdf_lines import pdf_layouts
 
+                rules = _rules_pdf_pages(path) if seg == Segmenter.AUTO else None
                 for layout in pdf_layouts(path, name=path):
+                    both = next(rules, None) if rules is not None else None
                     if not layout.lines:
                         scanned.append(layout.page)
                         continue
                     any_text = True
                     yield from _scanned_pages(path, stem, scanned)
-                    yield Page(path, stem, layout.page, layout)
+                    yield Page(path, stem, layout.page, layout, rules_reading=both)
             else:
-                from xinwen.inference.pdf import pdf_pages
-                from xinwen.inference.segment import segment_lines
-                from xinwen.inference.segmentation.credits import clean_credits
-
-                for i, (lines, arts, layout) in enumerate(pdf_pages(path), 1):
-                    if not lines:
-                        scanned.append(i)
+                for layout, arts in _rules_pdf_pages(path):
+                    if not layout.lines:
+                        scanned.append(layout.page)
                         continue
                     any_text = True
                     yield from _scanned_pages(path, stem, scanned)
-                    arts = arts if arts is not None else segment_lines(lines)
-                    layout.page = i
-                    yield Page(path, stem, i, layout, [clean_credits(a) for a in arts])
+                    yield Page(path, stem, layout.page, layout, arts)
         except InputError:
             raise
         except Exception as e:  # pdfminer raises many kinds (PSEOF, PDFSyntaxError, PDFPasswordIncorrect…)
@@ -254,6 +252,23 @@ def read_pages(path: str, segmenter: Segmenter = Segmenter.RULES) -> Iterator[Pa
     for i, chunk in enumerate(text.split("\f"), 1):
         if chunk.strip():
             yield Page(path, stem, i, dump_layout(chunk, path, i))
+
+
+def _rules_pdf_pages(path: str) -> Iterator[tuple[PageLayout, list]]:
+    """Every page of a PDF as the rules reader reads it: its layout (no lines: no text layer)
+    and its articles, credits parsed."""
+    from xinwen.inference.pdf import pdf_pages
+    from xinwen.inference.segment import segment_lines
+    from xinwen.inference.segmentation.credits import clean_credits
+
+    for i, (lines, arts, layout) in enumerate(pdf_pages(path), 1):
+        layout.page = i
+        if not lines:
+            layout.lines = []
+            yield layout, []
+            continue
+        arts = arts if arts is not None else segment_lines(lines)
+        yield layout, [clean_credits(a) for a in arts]
 
 
 def _scanned_pages(path: str, stem: str, pages: list[int]) -> Iterator[Page]:

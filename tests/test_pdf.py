@@ -2,6 +2,7 @@
 
 import pytest
 from xinwen.inference.encoding import InputError
+from xinwen.inference.segmentation import Segmenter
 from xinwen.inference.sources import read_pages
 
 reportlab = pytest.importorskip("reportlab")
@@ -40,7 +41,7 @@ def _make_pdf(path, with_text=True):
 def test_pdf_two_column_page_segments_by_layout(tmp_path):
     f = tmp_path / "page.pdf"
     _make_pdf(f)
-    pages = list(read_pages(str(f)))
+    pages = list(read_pages(str(f), Segmenter.RULES))
     assert len(pages) == 1 and pages[0].articles is not None
     arts = pages[0].articles
     assert [a.title for a in arts] == [t for t, _ in ARTS]
@@ -110,7 +111,7 @@ def test_pdf_paragraphs_follow_the_indent_and_the_right_edge(tmp_path):
     c.rect(170, h - 120 - 14 * (len(rows) - 3), 60, 30)
     c.showPage()
     c.save()
-    (page,) = read_pages(str(f))
+    (page,) = read_pages(str(f), Segmenter.RULES)
     assert page.articles[0].text.split("\n") == [first, second]
 
 

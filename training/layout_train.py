@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -83,16 +83,9 @@ class LayoutTrainConfig:
 
     @classmethod
     def from_yaml(cls, path: str | Path | None = None) -> LayoutTrainConfig:
-        import yaml
+        from xinwen.settings import dataclass_yaml
 
-        from xinwen.settings import config_path
-
-        p = Path(path) if path else config_path("layout_train")
-        data = yaml.safe_load(Path(p).read_text(encoding="utf-8")) or {}
-        known = {f.name: f for f in fields(cls)}
-        if not isinstance(data, dict) or set(data) - set(known):
-            raise ValueError(f"{p}: unknown keys {sorted(set(data) - set(known)) if isinstance(data, dict) else data}; "
-                             f"known: {', '.join(known)}")
+        data, p = dataclass_yaml(cls, path, "layout_train")
         cfg = cls(**data)
         if bad := [f for f in cfg.families if f not in FAMILIES]:
             raise ValueError(f"{p}: unknown families {bad}; known: {', '.join(FAMILIES)}")

@@ -137,6 +137,11 @@ class SimPage:
         return [a.record() for a in self.articles if a.paragraphs]
 
 
+def in_held_out_split(item_id: str) -> bool:
+    """The corpus items (one in five, by id) that only held-out pages are set with."""
+    return int(hashlib.md5(item_id.encode()).hexdigest(), 16) % 5 == 0
+
+
 class TextPool:
     """Corpus stories and briefs to set, split by a hash of their id so that held-out pages
     carry text no training page carried."""
@@ -150,7 +155,7 @@ class TextPool:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             for line in fh:
                 r = json.loads(line)
-                if held_out != (int(hashlib.md5(r["id"].encode()).hexdigest(), 16) % 5 == 0):
+                if held_out != in_held_out_split(r["id"]):
                     continue
                 if not (4 <= len(r.get("title") or "") <= 40) or len(r["text"]) < 60:
                     continue

@@ -19,9 +19,10 @@ from xinwen.settings import BUNDLED, bundled_model
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="xinwen: Chinese newspaper pages in; segmented, theme-tagged, digested articles out.")
 # one option for every command that reads pages
-SEGMENTER = typer.Option("rules", "--segmenter", case_sensitive=False,
-                         help="Page reader: rules (default; scans too) or learned (the layout reader trained on "
-                              "simulated pages).")
+SEGMENTER = typer.Option("auto", "--segmenter", case_sensitive=False,
+                         help="Page reader: auto (default: PDF pages and scans read both ways, the reading judge "
+                              "keeps one; text dumps by the rules), rules (the cascade) or learned (the layout "
+                              "reader trained on simulated pages).")
 # one option for every command that classifies
 class Backend(str, Enum):
     AUTO = "auto"
@@ -60,6 +61,13 @@ def _html_suffix(value: Path | None) -> Path | None:
 BACKEND = typer.Option(Backend.AUTO, "--backend", case_sensitive=False,
                        help="auto (ONNX when exported and onnxruntime is installed, else torch), torch or onnx.")
 METHOD = typer.Option(DigestMethod.LEARNED, "--method", case_sensitive=False, help="Digest method.")
+QUIET = typer.Option(False, "--quiet", help="No progress bars.")
+
+
+def _config_option(name: str):
+    return typer.Option(None, "--config", help=f"YAML config (default: configs/{name}.yaml).", exists=True, dir_okay=False)
+
+
 CORPUS = typer.Option(..., "--corpus", help="Corpus JSONL(.gz) with title and text per item.", exists=True,
                       dir_okay=False)
 MAX_CHARS = typer.Option(30, "--max-chars", min=4, max=200, help="Longest digest, in characters.")
@@ -271,9 +279,8 @@ def segment(
 def train_layout(
     corpus: Path = CORPUS,
     out: Path = typer.Option(..., "-o", "--out", help="Output layout model folder."),
-    config: Path | None = typer.Option(None, "--config", help="YAML config (default: configs/layout_train.yaml).",
-                                       exists=True, dir_okay=False),
-    quiet: bool = typer.Option(False, "--quiet", help="No progress bars."),
+    config: Path | None = _config_option("layout_train"),
+    quiet: bool = QUIET,
 ) -> None:
     """Train the layout reader on simulated pages.
 
@@ -283,6 +290,30 @@ def train_layout(
     LayoutTrainConfig.from_yaml(config)  # checked before any work
     card = train_layout_model(corpus, out, config, quiet=quiet)
     typer.echo(json.dumps(card["heldout"], ensure_ascii=False))
+
+
+@app.command("train-judge")
+@_one_line_errors
+def train_judge(
+    corpus: Path = CORPUS,
+    out: Path = typer.Option(..., "-o", "--out", help="Output reading judge folder."),
+    config: Path | None = _config_option("judge_train"),
+    layout_model: Path | None = typer.Option(None, "--layout-model", exists=True, file_okay=False,
+                                             help="The learned reader to judge (default: the shipped one)."),
+    quiet: bool = QUIET,
+) -> None:
+    """Train the reading judge that `--segmenter auto` asks.
+
+    Both readers read simulated pages; the judge learns which paragraph junctions are right."""
+    from xinwen.inference.segmentation.reader import CARD
+    from xinwen.training.judge_train import JudgeTrainConfig
+    from xinwen.training.judge_train import train_judge as fit
+
+    JudgeTrainConfig.from_yaml(config)  # checked before any work
+    if layout_model and not (layout_model / CARD).is_file():
+        raise ValueError(f"--layout-model {layout_model}: not a layout model folder (no {CARD})")
+    judge = fit(corpus, out, config, quiet=quiet, layout_model=layout_model)
+    typer.echo(json.dumps(judge.card["held_out"], ensure_ascii=False))
 
 
 @app.command("simulate-pages")

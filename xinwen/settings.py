@@ -21,6 +21,7 @@ BUNDLED = {
     "theme_model": ASSETS / "theme",
     "digest_model": ASSETS / "digest",
     "layout_model": ASSETS / "layout",
+    "judge_model": ASSETS / "judge",
 }
 
 
@@ -66,7 +67,22 @@ def load_labels(path: str | None = None) -> Labels:
 def bundled_model(key: str) -> Path | None:
     """The bundled model folder for `key`, or None when it has not been shipped yet."""
     p = BUNDLED[key]
-    return p if any((p / f).exists() for f in ("config.json", "digest.json", "layout.json")) else None
+    return p if any((p / f).exists() for f in ("config.json", "digest.json", "layout.json", "judge.json")) else None
+
+
+def dataclass_yaml(cls, path: str | Path | None, default: str) -> tuple[dict[str, Any], Path]:
+    """A YAML config's mapping for the dataclass `cls` (the shipped `default` when no path), and
+    the file it came from; anything but a mapping of `cls`'s field names is refused, naming the
+    file, so a typo fails before any work."""
+    from dataclasses import fields
+
+    p = Path(path) if path else config_path(default)
+    data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    known = [f.name for f in fields(cls)]
+    if not isinstance(data, dict) or set(data) - set(known):
+        bad = sorted(set(data) - set(known)) if isinstance(data, dict) else data
+        raise ValueError(f"{p}: unknown keys {bad}; known: {', '.join(known)}")
+    return data, p
 
 
 def file_sha256(path: str | Path) -> str:

@@ -15,14 +15,22 @@ from xinwen.inference.segmentation.layout import Block, PageLayout, PageLine, Ro
 __all__ = ["Block", "PageLayout", "PageLine", "Role", "Segmenter", "segment_page"]
 
 
-def segment_page(page: PageLayout, segmenter: Segmenter = Segmenter.RULES, reader=None) -> list:
+def segment_page(page: PageLayout, segmenter: Segmenter = Segmenter.AUTO, reader=None) -> list:
     """Articles of one page. `learned` reads it with the shipped layout reader (or `reader`);
     `rules` with the cascade, whose bodies then go through the same credit parser. A scan read by
     `rules` goes the way a PDF page does (`pdf_layout.segment_scan`: headlines by type size, bodies
-    to the headline above them), or to the learned reader where it prints no larger headline."""
+    to the headline above them), or to the learned reader where it prints no larger headline.
+    `auto`: read both ways, the likelier reading kept (`choice.judged`). (`run` judges the
+    readings furniture off, a PDF page's rules reading through pdfminer's layout:
+    `segmenter.page_articles`.)"""
     from xinwen.inference.segmentation.credits import clean_credits
 
     seg = Segmenter(segmenter)
+    if seg == Segmenter.AUTO:
+        from xinwen.inference.segmentation.choice import judged
+
+        readings = {k: segment_page(page, k, reader) for k in (Segmenter.RULES, Segmenter.LEARNED)}
+        return readings[judged(readings)[0]]
     if seg == Segmenter.RULES and page.ocr:
         from xinwen.inference.pdf_layout import segment_scan
 

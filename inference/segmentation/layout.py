@@ -7,19 +7,19 @@ the features a dump has: order, length and wording.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-
-import yaml
 
 
 class Segmenter(str, Enum):
     """Which reader turns a page into articles. `rules`: the rule cascade of earlier releases
     (pdfminer's layout analysis for PDFs; a scan's OCR lines grouped into boxes and read the same
-    way), the default while the learned reader trails it on the real pages and scans we can check
-    (docs/benchmarks.md). `learned`: the layout reader trained on simulated pages."""
+    way). `learned`: the layout reader trained on simulated pages. `auto` (the default): the page
+    is read by both and the reading judge (`models/reading_judge.py`) keeps the likelier reading
+    (docs/benchmarks.md)."""
 
+    AUTO = "auto"
     RULES = "rules"
     LEARNED = "learned"
 
@@ -151,6 +151,7 @@ class LayoutConfig:
     start_min: float = 0.5  # dumps: a line opens an article above this probability
     dump_link_min: float = 0.5  # dumps: a headless piece joins its likeliest article above this, else opens one
     min_untitled_chars: float = 60  # an untitled run of body lines shorter than this is not an article
+    judge_unplaced_p: float = 0.5  # `auto`: text one reading leaves out of every article counts as junctions this likely
     scan_box_slope: float = 0.909  # scans: an OCR box is slope × type size + offset detector pixels tall
     scan_box_offset: float = 7.55  # detector pixels
     scan_detector_side: float = 2000  # RapidOCR shrinks an image whose longer side passes this (pixels)
@@ -167,15 +168,12 @@ class LayoutConfig:
 
     @classmethod
     def from_yaml(cls, path: str | Path | None = None) -> LayoutConfig:
-        from xinwen.settings import config_path
+        from xinwen.settings import dataclass_yaml
 
-        p = Path(path) if path else config_path("layout")
-        data = yaml.safe_load(Path(p).read_text(encoding="utf-8")) or {}
-        known = {f.name for f in fields(cls)}
-        if not isinstance(data, dict) or set(data) - known:
-            bad = sorted(set(data) - known) if isinstance(data, dict) else data
-            raise ValueError(f"{p}: unknown layout settings {bad}; known: {', '.join(sorted(known))}")
+        data, p = dataclass_yaml(cls, path, "layout")
         for k, v in data.items():
             if not isinstance(v, (int, float)) or v <= 0:
                 raise ValueError(f"{p}: {k} must be a positive number, not {v!r}")
+        if not data.get("judge_unplaced_p", 0.5) < 1:
+            raise ValueError(f"{p}: judge_unplaced_p is a probability below 1, not {data['judge_unplaced_p']!r}")
         return cls(**{k: float(v) for k, v in data.items()})

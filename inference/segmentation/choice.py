@@ -1,0 +1,42 @@
+"""`--segmenter auto`: a page read both ways, the reading the judge finds likelier kept.
+
+Neither reader is best everywhere we can check: the rules read the People's Daily theory pages
+and the bundled regional page they were tuned on almost perfectly and other papers' pages badly,
+the learned reader the other way round (docs/benchmarks.md). So every page (a PDF page, a scan,
+a text dump) is read by both and `ReadingJudge` (models/reading_judge.py), fitted on both
+readers' output on simulated PDF pages, keeps one reading whole. It never mixes the two: a
+reading is judged as the set of cuts it makes, and half of one reader's cuts with half of the
+other's is no reading either made.
+"""
+
+from __future__ import annotations
+
+from xinwen.inference.segmentation.layout import LayoutConfig, Segmenter
+from xinwen.models.reading_judge import ArticleText, ReadingJudge
+
+_bundled: ReadingJudge | None = None
+
+
+def bundled_judge() -> ReadingJudge:
+    """The shipped judge, loaded once a process."""
+    global _bundled
+    if _bundled is None:
+        from xinwen.settings import BUNDLED
+
+        _bundled = ReadingJudge.from_pretrained(BUNDLED["judge_model"])
+    return _bundled
+
+
+def use_as_bundled(folder) -> ReadingJudge:
+    """Make the judge in `folder` the one `auto` uses in this process (benchmarks, experiments)."""
+    global _bundled
+    _bundled = ReadingJudge.from_pretrained(folder)
+    return _bundled
+
+
+def judged(readings: dict[Segmenter, list], config: LayoutConfig | None = None) -> tuple[Segmenter, dict[Segmenter, float]]:
+    """The reading to keep and every reading's score; a tie goes to the learned reader."""
+    unplaced = (config or LayoutConfig.from_yaml()).judge_unplaced_p
+    scores = bundled_judge().compare({k: [ArticleText.of(a) for a in v] for k, v in readings.items()}, unplaced)
+    best = max(readings, key=lambda k: (scores[k], k == Segmenter.LEARNED))
+    return best, scores
