@@ -31,6 +31,7 @@ from pathlib import Path
 
 from report_lines import ReportLines
 from xinwen.inference.segmentation import Segmenter, segment_page
+from xinwen.inference.segmentation.reader import LayoutReader
 from xinwen.inference.segmenter import file_articles, without_furniture
 from xinwen.training.layout_train import simulate_readings
 from xinwen.training.pagesim import FAMILIES, HELD_OUT_FAMILIES, HELD_OUT_SEED, VARIANTS, TextPool, simulate
@@ -92,8 +93,6 @@ def main() -> None:
     args = ap.parse_args()
     emit = ReportLines()
     if args.layout_model:
-        from xinwen.inference.segmentation.reader import LayoutReader
-
         LayoutReader.use_as_bundled(args.layout_model)
         emit(f"# learned reader: {args.layout_model}")
     if args.judge:
@@ -105,6 +104,17 @@ def main() -> None:
 
     emit(f"# held-out simulated pages: seeds {HELD_OUT_SEED}…{HELD_OUT_SEED + args.pages - 1}, held-out text; "
          f"held-out families: {', '.join(HELD_OUT_FAMILIES)}; simulator variant {args.sim_variant}")
+    if set(readers) - {Segmenter.LEARNED}:  # the rules reader (and `auto`, which runs it too)
+        t = time.perf_counter()
+        from xinwen.models.seam import bundled_seam_scorer
+
+        bundled_seam_scorer()  # loaded once a process (torch, transformers, the base): start-up, not a page's time
+        emit(f"rules   start-up: seam model loaded in {time.perf_counter() - t:.1f}s")
+    LayoutReader.bundled()  # the trees (and below the judge) load once too
+    if Segmenter.AUTO in readers:
+        from xinwen.inference.segmentation.choice import bundled_judge
+
+        bundled_judge()
     pool = TextPool.from_corpus(args.shared / "data" / "corpus" / "news.jsonl.gz", held_out=True, limit=4000)
     slow: dict[str, tuple[float, str]] = {}
     for fam in FAMILIES:
@@ -134,12 +144,6 @@ def main() -> None:
     for seg, (dt, where) in slow.items():
         emit(f"{seg:7s} slowest simulated page: {dt:.2f}s ({where})")
     emit("# shared real pages (a dev set: never trained on; the rules reader was tuned on them)")
-    if set(readers) - {Segmenter.LEARNED}:  # the rules reader (and `auto` on dumps)
-        t = time.perf_counter()
-        from xinwen.models.seam import bundled_seam_scorer
-
-        bundled_seam_scorer()  # loaded once a process (torch, transformers, the base): start-up, not a page's time
-        emit(f"rules   start-up: seam model loaded in {time.perf_counter() - t:.1f}s")
     for seg in readers:
         totals: dict[str, SegScore] = {}
         worst = (0.0, "")

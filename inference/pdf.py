@@ -27,11 +27,14 @@ def pdf_pages(path: str | Path, name: str | None = None
     from pdfminer.pdfparser import PDFSyntaxError
 
     name = name or str(path)
-    try:
-        pages = list(extract_pages(str(path), laparams=LAParams()))
-    except (PDFSyntaxError, ValueError, TypeError, KeyError) as e:
-        raise InputError(name, f"not a readable PDF ({type(e).__name__})") from None
-    for page in pages:
+    pages = extract_pages(str(path), laparams=LAParams())  # lazy: one page in memory at a time
+    while True:
+        try:
+            page = next(pages, None)
+        except (PDFSyntaxError, ValueError, TypeError, KeyError) as e:
+            raise InputError(name, f"not a readable PDF ({type(e).__name__})") from None
+        if page is None:
+            return
         rows: list[tuple[str, float]] = []
         for box in page:
             if not isinstance(box, LTTextBox):

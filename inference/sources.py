@@ -228,12 +228,16 @@ def read_pages(path: str, segmenter: Segmenter = Segmenter.AUTO) -> Iterator[Pag
                     if not layout.lines:
                         scanned.append(layout.page)
                         continue
+                    if layout.rotated_share > 0.5:
+                        ui_warn(f"{input_name(path)}: page {layout.page}: most of its text is set rotated or mirrored; "
+                                "it is read as set, so its lines may come out of order")
                     any_text = True
                     yield from _scanned_pages(path, stem, scanned)
-                    yield Page(path, stem, layout.page, layout, rules_reading=both)
+                    yield Page(path, stem, layout.page, layout,
+                               rules_reading=(both[0], both[1] or []) if both is not None else None)
             else:
                 for layout, arts in _rules_pdf_pages(path):
-                    if not layout.lines:
+                    if arts is None:
                         scanned.append(layout.page)
                         continue
                     any_text = True
@@ -254,9 +258,9 @@ def read_pages(path: str, segmenter: Segmenter = Segmenter.AUTO) -> Iterator[Pag
             yield Page(path, stem, i, dump_layout(chunk, path, i))
 
 
-def _rules_pdf_pages(path: str) -> Iterator[tuple[PageLayout, list]]:
-    """Every page of a PDF as the rules reader reads it: its layout (no lines: no text layer)
-    and its articles, credits parsed."""
+def _rules_pdf_pages(path: str) -> Iterator[tuple[PageLayout, list | None]]:
+    """Every page of a PDF as the rules reader reads it: its layout and its articles, credits
+    parsed (None: the page has no text layer)."""
     from xinwen.inference.pdf import pdf_pages
     from xinwen.inference.segment import segment_lines
     from xinwen.inference.segmentation.credits import clean_credits
@@ -264,8 +268,7 @@ def _rules_pdf_pages(path: str) -> Iterator[tuple[PageLayout, list]]:
     for i, (lines, arts, layout) in enumerate(pdf_pages(path), 1):
         layout.page = i
         if not lines:
-            layout.lines = []
-            yield layout, []
+            yield layout, None
             continue
         arts = arts if arts is not None else segment_lines(lines)
         yield layout, [clean_credits(a) for a in arts]
@@ -277,11 +280,17 @@ def _scanned_pages(path: str, stem: str, pages: list[int]) -> Iterator[Page]:
     from xinwen.inference.segmentation import ocr
 
     todo, pages[:] = list(pages), []
-    if not todo or not ocr.ocr_available():
+    if not todo:
+        return
+    if not ocr.ocr_available():
+        ui_warn(f"{input_name(path)}: page{'s' * (len(todo) > 1)} {', '.join(map(str, todo))}: no text layer, left out; "
+                f"{ocr.INSTALL}")
         return
     for layout in ocr.rendered_pdf_layouts(path, pages=todo):
         if layout.lines:
             yield Page(path, stem, layout.page, layout)
+        else:
+            ui_warn(f"{input_name(path)}: page {layout.page}: blank (no text layer, and OCR found none)")
 
 
 def _ocr_pages(path: str, stem: str, kind: str) -> Iterator[Page]:

@@ -135,16 +135,19 @@ class ReadingJudge:
         w = np.asarray([cjk_chars(j.paragraph[:WEIGHT_CHARS]) / WEIGHT_CHARS for j in js])
         return float((w * np.where(claim, np.log(p), np.log(1 - p))).sum()), float(w.sum())
 
-    def compare(self, readings: dict[str, Sequence[ArticleText]], unplaced_p: float) -> dict[str, float]:
+    def compare(self, readings: dict[str, Sequence[ArticleText]], unplaced_p: float,
+                prior_weight: float = 1.0) -> dict[str, float]:
         """Each reading's score (higher is likelier). Text the fullest reading places and this one
-        leaves out counts as that many junction weights decided at `unplaced_p`."""
+        leaves out counts as that many junction weights decided at `unplaced_p`, and so does a
+        prior of `prior_weight` (one full paragraph): a reading that decides almost nothing (one
+        short article) is not the likeliest for deciding nothing wrong."""
         placed = {k: sum(cjk_chars(p) for a in v for p in a.paragraphs) for k, v in readings.items()}
         top = max(placed.values(), default=0)
         out = {}
         for k, arts in readings.items():
             total, weight = self.loglik(arts)
-            miss = (top - placed[k]) / WEIGHT_CHARS
-            out[k] = (total + miss * math.log(unplaced_p)) / max(weight + miss, 1e-9)  # no junctions: 0
+            undecided = (top - placed[k]) / WEIGHT_CHARS + prior_weight
+            out[k] = (total + undecided * math.log(unplaced_p)) / max(weight + undecided, 1e-9)
         return out
 
     # --- files ---------------------------------------------------------------------------------

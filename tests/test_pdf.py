@@ -200,3 +200,30 @@ def test_four_rules_meeting_at_corners_on_a_scan_are_a_frame():
     assert Rules.of_layout(PageLayout([], 800, 1000, hs + vs)).frames == [(11.0, 499, 399.0, 900)]  # the third rule across has no sides down to it
     assert Rules.of_layout(PageLayout([], 800, 1000, hs[:2] + vs[:1])).frames == []  # three sides are no frame
     assert [y for _, _, y in Rules.of_layout(PageLayout([], 800, 1000, hs)).hlines] == [899.5, 499.5, 299.5]
+
+
+def test_a_pdf_is_read_one_page_at_a_time_and_a_break_costs_only_what_follows(tmp_path, monkeypatch):
+    """pdfminer's pages are taken as they come (memory stays flat on a 500-page PDF:
+    `benchmarks/memory_pages.py`); a page that fails to parse after the first is one clear error,
+    and the page before it has been read."""
+    import pdfminer.high_level
+    from pdfminer.pdfparser import PDFSyntaxError
+    from xinwen.inference.pdf import pdf_pages
+
+    f = tmp_path / "page.pdf"
+    _make_pdf(f)
+    real = pdfminer.high_level.extract_pages
+    taken = []
+
+    def pages_then_a_break(path, laparams=None):
+        for page in real(path, laparams=laparams):
+            taken.append(page)
+            yield page
+        raise PDFSyntaxError("broken after page 1")
+
+    monkeypatch.setattr(pdfminer.high_level, "extract_pages", pages_then_a_break)
+    it = pdf_pages(f)
+    lines, arts, layout = next(it)
+    assert lines and len(taken) == 1  # nothing past the first page was parsed yet
+    with pytest.raises(InputError, match="not a readable PDF"):
+        next(it)

@@ -72,13 +72,17 @@ def test_text_a_reading_leaves_out_counts_at_the_unplaced_probability():
     judge = _judge(_Fixed())
     full = [_art("甲", STORY_A), _art("乙", STORY_B)]
     short = [_art("甲", STORY_A)]
-    s = judge.compare({"full": full, "short": short}, unplaced_p=0.5)
+    s = judge.compare({"full": full, "short": short}, unplaced_p=0.5, prior_weight=0.0)
     total, weight = judge.loglik(short)
     miss = sum(cjk_chars(p) for p in STORY_B) / 200
     assert s["short"] == pytest.approx((total + miss * math.log(0.5)) / (weight + miss))
-    # a single one-paragraph article decides no junction: 0, unless another reading places more
-    assert judge.compare({"one": [_art("甲", STORY_A[:1])]}, 0.5)["one"] == 0.0
-    assert judge.compare({"one": [_art("甲", STORY_A[:1])], "full": full}, 0.5)["one"] < 0
+    # a single one-paragraph article decides no junction: without a prior it would score 0, the
+    # best there is, against any reading that decides something; the prior makes it a coin toss
+    one = [_art("甲", STORY_A[:1])]
+    assert judge.compare({"one": one}, 0.5, prior_weight=0.0)["one"] == 0.0
+    assert judge.compare({"one": one}, 0.5, prior_weight=1.0)["one"] == pytest.approx(math.log(0.5))
+    s = judge.compare({"one": one, "none": []}, 0.5, prior_weight=1.0)
+    assert s["one"] == pytest.approx(s["none"])  # an ad read as an article does not beat leaving it out
 
 
 def test_the_judge_folder_round_trips_and_refuses_other_features(tmp_path):
@@ -108,7 +112,8 @@ def test_the_judge_folder_round_trips_and_refuses_other_features(tmp_path):
 def test_the_shipped_config_pins_the_unplaced_probability(tmp_path):
     from xinwen.inference.segmentation.layout import LayoutConfig
 
-    assert LayoutConfig.from_yaml().judge_unplaced_p == 0.5
+    cfg = LayoutConfig.from_yaml()
+    assert (cfg.judge_unplaced_p, cfg.judge_prior_weight) == (0.5, 1.0)
     bad = tmp_path / "layout.yaml"
     bad.write_text("judge_unplaced_p: 1.5\n", encoding="utf-8")
     with pytest.raises(ValueError, match="probability below 1"):
@@ -159,7 +164,7 @@ def test_a_tie_goes_to_the_learned_reader(monkeypatch):
     from xinwen.inference.segmentation.layout import Segmenter
 
     class Level:
-        def compare(self, readings, unplaced_p):
+        def compare(self, readings, unplaced_p, prior_weight):
             return dict.fromkeys(readings, -0.3)
 
     monkeypatch.setattr(choice, "_bundled", Level())
@@ -199,3 +204,37 @@ def test_training_end_to_end_on_a_corpus_made_here(fixture_articles, tmp_path):
     arts = back.card["held_out"]["articles"]
     assert set(arts) == {"rules", "learned", "judged"} and arts["judged"]["truth"] > 0
     assert judge.card["examples"]["pages"] == 4  # two PDF pages and their regional-style text pages
+
+
+def test_a_turned_page_and_a_blank_page_are_one_warning_line_each(tmp_path, capsys):
+    """A page whose text is set rotated is read (and said to be); a blank page between pages with
+    text is left out with a line saying so; the batch goes on."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+    from xinwen.inference.segmentation import Segmenter, ocr
+    from xinwen.inference.sources import read_pages
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    f = tmp_path / "turned.pdf"
+    c = canvas.Canvas(str(f), pagesize=A4)
+    w, h = A4
+    c.saveState()
+    c.translate(w / 2, h / 2)
+    c.rotate(90)
+    c.setFont("STSong-Light", 10)
+    for k, text in enumerate(STORY_A + STORY_B):
+        c.drawString(-200, -14 * k, text)
+    c.restoreState()
+    c.showPage()
+    c.showPage()  # blank
+    c.setFont("STSong-Light", 10)
+    c.drawString(60, h - 100, STORY_A[0])
+    c.showPage()
+    c.save()
+    pages = list(read_pages(str(f), Segmenter.AUTO))
+    err = capsys.readouterr().err
+    assert [p.page for p in pages] == [1, 3]
+    assert "page 1: most of its text is set rotated" in err
+    assert ("page 2: blank" if ocr.ocr_available() else "page 2: no text layer, left out") in err

@@ -29,7 +29,14 @@ from xinwen.inference.segmentation.credits import split_credits
 from xinwen.inference.segmenter import file_articles
 from xinwen.models.forest import TreeEnsemble
 from xinwen.models.headline_style import HeadlineStyle, design
-from xinwen.models.reading_judge import FEATURES, JUNCTION, ArticleText, ReadingJudge, bigram_ids, junctions
+from xinwen.models.reading_judge import (
+    FEATURES,
+    OPENING_CHARS,
+    ArticleText,
+    ReadingJudge,
+    bigram_ids,
+    junctions,
+)
 from xinwen.training.layout_train import DUMP_KINDS, readings
 from xinwen.training.pagesim import (
     HELD_OUT_FAMILIES,
@@ -111,7 +118,7 @@ def opening_examples(bodies: list[list[str]], rng: random.Random) -> tuple[list[
     """Each body's first paragraph (an opening) and one later paragraph (not one)."""
     texts, y = [], []
     for paras in bodies:
-        texts += [paras[0][:40], paras[rng.randrange(1, len(paras))][:40]]
+        texts += [paras[0][:OPENING_CHARS], paras[rng.randrange(1, len(paras))][:OPENING_CHARS]]
         y += [1, 0]
     return texts, np.asarray(y)
 
@@ -201,14 +208,15 @@ def junction_matrix(judge: ReadingJudge, pages: list[PageReading]) -> tuple[np.n
     return (np.vstack(xs) if xs else np.zeros((0, len(FEATURES)))), np.asarray(ys)
 
 
-def choice_scores(judge: ReadingJudge, pages: list[PageReading], unplaced_p: float) -> dict[str, dict[str, int]]:
+def choice_scores(judge: ReadingJudge, pages: list[PageReading], unplaced_p: float,
+                  prior_weight: float) -> dict[str, dict[str, int]]:
     """Articles found (8-gram overlap) by each reader and by the judge's pick, on `pages`."""
     from xinwen.training.segment_eval import SegScore, score_page
 
     tot = {k: SegScore() for k in ("rules", "learned", "judged")}
     for pg in pages:
         as_dicts = {k: [{"text": "\n".join(a.paragraphs), "title": a.headline} for a in v] for k, v in pg.readings.items()}
-        s = judge.compare(pg.readings, unplaced_p)
+        s = judge.compare(pg.readings, unplaced_p, prior_weight)
         pick = max(s, key=lambda k: (s[k], k == Segmenter.LEARNED.value))
         for k in ("rules", "learned"):
             tot[k].add(score_page(as_dicts[k], pg.truth))
@@ -230,6 +238,7 @@ def train_judge(corpus: str | Path, out: str | Path, config: str | Path | None =
     from xinwen.ui import progress_bar
 
     cfg = JudgeTrainConfig.from_yaml(config)
+    layout_cfg = LayoutConfig.from_yaml()
     layout_dir = Path(layout_model) if layout_model else ASSETS / "layout"
     LayoutReader.use_as_bundled(layout_dir)
     with progress_bar(quiet) as bar:
@@ -268,10 +277,10 @@ def train_judge(corpus: str | Path, out: str | Path, config: str | Path | None =
             "junction_auc": round(float(roc_auc_score(hyj, judge.junction.predict_proba(hx)[:, 1])), 4)
             if len(set(hyj.tolist())) == 2 else None,
             "pages": f"{', '.join(eval_families)}: seeds {eval_seeds.start}-{eval_seeds.stop - 1}, held-out text",
-            "articles": choice_scores(judge, held_pages, LayoutConfig.from_yaml().judge_unplaced_p)},
+            "articles": choice_scores(judge, held_pages, layout_cfg.judge_unplaced_p, layout_cfg.judge_prior_weight)},
     }
     judge.save_pretrained(out)
     return judge
 
 
-__all__ = ["JUNCTION", "JudgeTrainConfig", "train_judge"]
+__all__ = ["JudgeTrainConfig", "train_judge"]

@@ -36,7 +36,8 @@ def use_as_bundled(folder) -> ReadingJudge:
 
 def judged(readings: dict[Segmenter, list], config: LayoutConfig | None = None) -> tuple[Segmenter, dict[Segmenter, float]]:
     """The reading to keep and every reading's score; a tie goes to the learned reader."""
-    unplaced = (config or LayoutConfig.from_yaml()).judge_unplaced_p
-    scores = bundled_judge().compare({k: [ArticleText.of(a) for a in v] for k, v in readings.items()}, unplaced)
+    cfg = config or LayoutConfig.from_yaml()
+    scores = bundled_judge().compare({k: [ArticleText.of(a) for a in v] for k, v in readings.items()},
+                                     cfg.judge_unplaced_p, cfg.judge_prior_weight)
     best = max(readings, key=lambda k: (scores[k], k == Segmenter.LEARNED))
     return best, scores

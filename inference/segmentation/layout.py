@@ -123,6 +123,7 @@ class PageLayout:
     text: str | None = None  # a dump's page text as given (the rules reader reads it line by line)
     ocr: bool = False  # lines read from an image
     dpi: float | None = None  # scans: the image's resolution (coordinates are points all the same)
+    rotated_share: float = 0.0  # PDFs: the share of its glyphs set rotated or mirrored (a turned page)
 
     @property
     def has_geometry(self) -> bool:
@@ -152,6 +153,7 @@ class LayoutConfig:
     dump_link_min: float = 0.5  # dumps: a headless piece joins its likeliest article above this, else opens one
     min_untitled_chars: float = 60  # an untitled run of body lines shorter than this is not an article
     judge_unplaced_p: float = 0.5  # `auto`: text one reading leaves out of every article counts as junctions this likely
+    judge_prior_weight: float = 1.0  # `auto`: and so does this much of a prior (in full 200-character paragraphs)
     scan_box_slope: float = 0.909  # scans: an OCR box is slope × type size + offset detector pixels tall
     scan_box_offset: float = 7.55  # detector pixels
     scan_detector_side: float = 2000  # RapidOCR shrinks an image whose longer side passes this (pixels)

@@ -38,6 +38,12 @@ class _Glyph:
     x1: float
     y1: float
     size: float
+    upright: bool = True  # set on the page's axes, not rotated or mirrored
+
+
+def _upright(matrix) -> bool:
+    a, b, c, d = matrix[:4]
+    return a > 0 and d > 0 and abs(b) <= 1e-3 * a and abs(c) <= 1e-3 * d
 
 
 def _walk(obj, glyphs: list[_Glyph], rules: list[Rule], height: float) -> None:
@@ -47,7 +53,8 @@ def _walk(obj, glyphs: list[_Glyph], rules: list[Rule], height: float) -> None:
         if isinstance(o, LTChar):
             size = o.size if o.size > 0 else (o.y1 - o.y0)
             ch = o.get_text()
-            glyphs.append(_Glyph(ch, o.x0, height - o.y1, min(o.x1, o.x0 + ink_width(ch, size)), height - o.y0, size))
+            glyphs.append(_Glyph(ch, o.x0, height - o.y1, min(o.x1, o.x0 + ink_width(ch, size)), height - o.y0, size,
+                                 _upright(o.matrix)))
         elif isinstance(o, LTFigure):
             _walk(o, glyphs, rules, height)
             if not any(isinstance(c, LTChar) for c in o):
@@ -150,4 +157,6 @@ def _pages(pages, interp, device, gap: float, vertical_gap: float, name: str) ->
         glyphs: list[_Glyph] = []
         rules: list[Rule] = []
         _walk(page, glyphs, rules, page.height)
-        yield PageLayout(glyph_lines(glyphs, gap, vertical_gap), page.width, page.height, rules, source=name, page=n)
+        turned = sum(not g.upright for g in glyphs if g.ch.strip()) / max(sum(bool(g.ch.strip()) for g in glyphs), 1)
+        yield PageLayout(glyph_lines(glyphs, gap, vertical_gap), page.width, page.height, rules, source=name, page=n,
+                         rotated_share=turned)
