@@ -276,7 +276,7 @@ def _rules_pdf_pages(path: str) -> Iterator[tuple[PageLayout, list | None]]:
 
 def _scanned_pages(path: str, stem: str, pages: list[int]) -> Iterator[Page]:
     """The text-less pages of a PDF that has text elsewhere, read by OCR (and emptied from
-    `pages`); a blank one is just skipped, and without the `ocr` extra they all are."""
+    `pages`); a blank one, or all of them without the `ocr` extra, left out with a warning line."""
     from xinwen.inference.segmentation import ocr
 
     todo, pages[:] = list(pages), []

@@ -83,6 +83,11 @@ def junctions(articles: Sequence[ArticleText]) -> Iterator[Junction]:
         prev = a
 
 
+def likeliest(scores: dict, prefer):
+    """The reading with the best score (`compare`); a tie goes to `prefer`."""
+    return max(scores, key=lambda k: (scores[k], k == prefer))
+
+
 def cjk_chars(text: str) -> int:
     return len(_CJK.findall(text))
 

@@ -36,6 +36,7 @@ from xinwen.models.reading_judge import (
     ReadingJudge,
     bigram_ids,
     junctions,
+    likeliest,
 )
 from xinwen.training.layout_train import DUMP_KINDS, readings
 from xinwen.training.pagesim import (
@@ -217,7 +218,7 @@ def choice_scores(judge: ReadingJudge, pages: list[PageReading], unplaced_p: flo
     for pg in pages:
         as_dicts = {k: [{"text": "\n".join(a.paragraphs), "title": a.headline} for a in v] for k, v in pg.readings.items()}
         s = judge.compare(pg.readings, unplaced_p, prior_weight)
-        pick = max(s, key=lambda k: (s[k], k == Segmenter.LEARNED.value))
+        pick = likeliest(s, Segmenter.LEARNED.value)  # as `auto` picks
         for k in ("rules", "learned"):
             tot[k].add(score_page(as_dicts[k], pg.truth))
         tot["judged"].add(score_page(as_dicts[pick], pg.truth))

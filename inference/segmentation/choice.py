@@ -11,10 +11,18 @@ other's is no reading either made.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from xinwen.inference.segmentation.layout import LayoutConfig, Segmenter
-from xinwen.models.reading_judge import ArticleText, ReadingJudge
+from xinwen.models.reading_judge import ArticleText, ReadingJudge, likeliest
 
 _bundled: ReadingJudge | None = None
+
+
+@lru_cache(maxsize=1)
+def _shipped_config() -> LayoutConfig:
+    """`configs/layout.yaml`, read once a process rather than once a page."""
+    return LayoutConfig.from_yaml()
 
 
 def bundled_judge() -> ReadingJudge:
@@ -36,8 +44,7 @@ def use_as_bundled(folder) -> ReadingJudge:
 
 def judged(readings: dict[Segmenter, list], config: LayoutConfig | None = None) -> tuple[Segmenter, dict[Segmenter, float]]:
     """The reading to keep and every reading's score; a tie goes to the learned reader."""
-    cfg = config or LayoutConfig.from_yaml()
+    cfg = config or _shipped_config()
     scores = bundled_judge().compare({k: [ArticleText.of(a) for a in v] for k, v in readings.items()},
                                      cfg.judge_unplaced_p, cfg.judge_prior_weight)
-    best = max(readings, key=lambda k: (scores[k], k == Segmenter.LEARNED))
-    return best, scores
+    return likeliest(scores, Segmenter.LEARNED), scores

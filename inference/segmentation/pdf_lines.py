@@ -157,6 +157,7 @@ def _pages(pages, interp, device, gap: float, vertical_gap: float, name: str) ->
         glyphs: list[_Glyph] = []
         rules: list[Rule] = []
         _walk(page, glyphs, rules, page.height)
-        turned = sum(not g.upright for g in glyphs if g.ch.strip()) / max(sum(bool(g.ch.strip()) for g in glyphs), 1)
+        inked = [g for g in glyphs if g.ch.strip()]
+        turned = sum(not g.upright for g in inked) / max(len(inked), 1)
         yield PageLayout(glyph_lines(glyphs, gap, vertical_gap), page.width, page.height, rules, source=name, page=n,
                          rotated_share=turned)
